@@ -1,0 +1,148 @@
+package dev.flexauth.engine;
+
+import dev.flexauth.policy.PolicyPackage;
+import dev.flexauth.reason.EngineReason;
+import dev.flexauth.registry.Entity;
+import dev.flexauth.registry.Registry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A policy package compiled against a registry snapshot: the one seam every caller (library,
+ * server, CLI) decides through. Semantics: deny overrides. The first matching deny rule in document
+ * order gives the reason; otherwise the first matching allow rule; otherwise the package's
+ * default deny. A condition that touches an absent field or an unknown entity never matches.
+ *
+ * <p>Immutable and thread-safe: {@link #check} may be called from any number of threads. It never
+ * throws for a request built against {@link #policy()}'s Request table; an internal failure is a
+ * deny with reason {@value EngineReason#EVALUATION_ERROR}.
+ */
+public final class Engine {
+    private static final Entity[] NO_ENTITIES = new Entity[0];
+
+    private final PolicyPackage policy;
+    private final Registry registry;
+    private final Compiler.Program program;
+
+    private Engine(PolicyPackage policy, Registry registry) {
+        this.policy = policy;
+        this.registry = registry;
+        this.program = Compiler.compile(policy, registry);
+    }
+
+    /** Compiles {@code policy} against {@code registry}. */
+    public static Engine of(PolicyPackage policy, Registry registry) throws IncompatibleRegistryException {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(registry, "registry");
+        List<String> mismatches = registry.mismatches(policy.registry());
+        if (!mismatches.isEmpty()) {
+            throw new IncompatibleRegistryException(mismatches);
+        }
+        return new Engine(policy, registry);
+    }
+
+    /** The policy package. */
+    public PolicyPackage policy() {
+        return policy;
+    }
+
+    /** The registry snapshot. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** A builder for requests to this engine. */
+    public Request.Builder request() {
+        return Request.builder(policy.request());
+    }
+
+    /** Decides {@code request}. */
+    public Decision check(Request request) {
+        return decide(request, false);
+    }
+
+    /** Decides {@code request} and records the trace of every rule evaluated. */
+    public Decision explain(Request request) {
+        return decide(request, true);
+    }
+
+    private Decision decide(Request request, boolean explain) {
+        requireCompatible(request);
+        long id = DecisionIds.next();
+        Object[] values = request.values();
+        Compiler.EntityField[] fields = program.entityFields();
+        Entity[] entities = fields.length == 0 ? NO_ENTITIES : new Entity[fields.length];
+        try {
+            for (int i = 0; i < fields.length; i++) {
+                Object key = values[fields[i].slot()];
+                entities[i] = key == null ? null : fields[i].kind().find((String) key);
+            }
+            Compiler.CompiledRule match = firstMatch(values, entities);
+            Trace trace = explain ? trace(values, entities) : null;
+            return new Decision(id, this, request, entities, match, match.reason(), trace);
+        } catch (RuntimeException e) {
+            // A defect, not a property of the request: deny rather than skip a rule.
+            return new Decision(id, this, request, entities, null, EngineReason.EVALUATION_ERROR, null);
+        }
+    }
+
+    private Compiler.CompiledRule firstMatch(Object[] values, Entity[] entities) {
+        for (Compiler.CompiledRule r : program.denies()) {
+            if (r.condition() == null || r.condition().eval(values, entities) == Cond.TRUE) {
+                return r;
+            }
+        }
+        for (Compiler.CompiledRule r : program.allows()) {
+            if (r.condition() == null || r.condition().eval(values, entities) == Cond.TRUE) {
+                return r;
+            }
+        }
+        return program.fallback();
+    }
+
+    private Trace trace(Object[] values, Entity[] entities) {
+        Explainer ex = new Explainer(policy.request(), program.entityIndexBySlot(), values, entities);
+        List<Trace.RuleTrace> out = new ArrayList<>();
+        for (Compiler.CompiledRule[] group : List.of(program.denies(), program.allows())) {
+            for (Compiler.CompiledRule r : group) {
+                Trace.Outcome outcome;
+                String because;
+                if (r.rule().condition() == null) {
+                    outcome = Trace.Outcome.MATCHED;
+                    because = "no condition";
+                } else {
+                    Explainer.Result res = ex.eval(r.rule().condition());
+                    outcome = res.value() == Cond.TRUE ? Trace.Outcome.MATCHED
+                            : res.value() == Cond.FALSE ? Trace.Outcome.NOT_MATCHED : Trace.Outcome.UNDECIDED;
+                    because = String.join("; ", res.because());
+                }
+                out.add(new Trace.RuleTrace(r.rule().name(), r.rule().pos(), r.effect(), r.reason(), outcome, because));
+                if (outcome == Trace.Outcome.MATCHED) {
+                    return new Trace(out);
+                }
+            }
+        }
+        return new Trace(out);
+    }
+
+    private void requireCompatible(Request request) {
+        if (request.schema() != policy.request() && !request.schema().names().equals(policy.request().names())) {
+            throw new IllegalArgumentException("the request was built for another policy package's Request table "
+                    + request.schema().names() + "; build it with engine.request()");
+        }
+    }
+
+    /** Runs the package's Examples against this engine. */
+    public List<ExampleResult> runExamples() {
+        List<ExampleResult> results = new ArrayList<>();
+        for (var example : policy.examples()) {
+            try {
+                results.add(new ExampleResult(example, check(Request.of(policy.request(), example.request())), null));
+            } catch (RequestException e) {
+                results.add(new ExampleResult(example, null, e.getMessage()));
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.flexauth.engine;
+
+import dev.flexauth.policy.Diagnostic;
+import dev.flexauth.registry.RegistryProblem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A registry snapshot and policy package could not be loaded together. Carries every problem of
+ * both files: the policy's diagnostics ({@code file:line:column}) and the snapshot's problems
+ * (JSON paths). Nothing was applied.
+ */
+public final class LoadException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Diagnostic> policyDiagnostics;
+    private final transient List<RegistryProblem> registryProblems;
+    private final String registryFile;
+
+    LoadException(List<Diagnostic> policyDiagnostics, String registryFile, List<RegistryProblem> registryProblems,
+            String registrySummary) {
+        super(render(policyDiagnostics, registrySummary));
+        this.policyDiagnostics = List.copyOf(policyDiagnostics);
+        this.registryProblems = List.copyOf(registryProblems);
+        this.registryFile = registryFile;
+    }
+
+    /** The policy package's diagnostics (errors and warnings), in file order. */
+    public List<Diagnostic> policyDiagnostics() {
+        return policyDiagnostics;
+    }
+
+    /** The registry snapshot's problems, in document order. */
+    public List<RegistryProblem> registryProblems() {
+        return registryProblems;
+    }
+
+    /** Every problem as one line each: {@code file:line:column: code: message} or {@code file: path: message}. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        policyDiagnostics.stream().filter(d -> !d.warning()).forEach(d -> out.add(d.toString()));
+        registryProblems.forEach(p -> out.add(registryFile + ": " + p));
+        return out;
+    }
+
+    private static String render(List<Diagnostic> policy, String registrySummary) {
+        StringBuilder sb = new StringBuilder();
+        policy.stream().filter(d -> !d.warning()).forEach(d -> sb.append(sb.length() == 0 ? "" : "\n").append(d));
+        if (registrySummary != null) {
+            sb.append(sb.length() == 0 ? "" : "\n").append(registrySummary);
+        }
+        return sb.toString();
+    }
+}

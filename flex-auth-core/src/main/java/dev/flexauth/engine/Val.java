@@ -1,0 +1,51 @@
+package dev.flexauth.engine;
+
+import dev.flexauth.registry.Entity;
+
+/** A compiled operand: reads a request field, an entity attribute or a constant; {@code null} when absent. */
+abstract class Val {
+    abstract Object get(Object[] request, Entity[] entities);
+
+    static final class FieldVal extends Val {
+        private final int slot;
+
+        FieldVal(int slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        Object get(Object[] r, Entity[] e) {
+            return r[slot];
+        }
+    }
+
+    /** An attribute of a resolved entity; absent when the entity is unknown. */
+    static final class AttributeVal extends Val {
+        private final int entity;
+        private final int attribute;
+
+        AttributeVal(int entity, int attribute) {
+            this.entity = entity;
+            this.attribute = attribute;
+        }
+
+        @Override
+        Object get(Object[] r, Entity[] e) {
+            Entity x = e[entity];
+            return x == null ? null : x.valueAt(attribute);
+        }
+    }
+
+    static final class Constant extends Val {
+        private final Object value;
+
+        Constant(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        Object get(Object[] r, Entity[] e) {
+            return value;
+        }
+    }
+}

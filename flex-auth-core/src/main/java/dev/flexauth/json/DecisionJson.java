@@ -1,0 +1,112 @@
+package dev.flexauth.json;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.flexauth.engine.Decision;
+import dev.flexauth.engine.Trace;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Writes decisions as JSON: the decision envelope of {@code /v1/check} and the CLI's {@code --json},
+ * and the member text of a decision-log record. One place, so the two never drift apart.
+ */
+public final class DecisionJson {
+    private DecisionJson() {
+    }
+
+    /**
+     * The envelope: {@code decision_id, effect, reason, backend, outputs, policy{package, version,
+     * digest}, registry{digest, entities}} and, for an explained decision, {@code explain{rules[]}}.
+     */
+    public static byte[] envelope(Decision d) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("decision_id", d.decisionId());
+            g.writeStringField("effect", d.effect().label());
+            g.writeStringField("reason", d.reason());
+            g.writeStringField("backend", Decision.BACKEND);
+            Json.writeObject(g, "outputs", d.outputs());
+            policy(g, d);
+            g.writeObjectFieldStart("registry");
+            g.writeStringField("digest", d.registry().digest());
+            g.writeObjectFieldStart("entities");
+            for (Map.Entry<String, Integer> e : d.registry().counts().entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            if (d.trace().isPresent()) {
+                trace(g, d.trace().get());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The members (without braces) of a decision-log record: {@code time, decision_id, effect,
+     * reason, request, outputs, policy, registry, duration_us}. The log adds seq and the chain.
+     */
+    public static byte[] logBody(Decision d, Instant time, long durationMicros) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("time", time.toString());
+            g.writeStringField("decision_id", d.decisionId());
+            g.writeStringField("effect", d.effect().label());
+            g.writeStringField("reason", d.reason());
+            Json.writeObject(g, "request", d.request().toMap());
+            Json.writeObject(g, "outputs", d.outputs());
+            policy(g, d);
+            g.writeObjectFieldStart("registry");
+            g.writeStringField("digest", d.registry().digest());
+            g.writeEndObject();
+            g.writeNumberField("duration_us", durationMicros);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        byte[] object = out.toByteArray();
+        byte[] body = new byte[object.length - 2];
+        System.arraycopy(object, 1, body, 0, body.length);
+        return body;
+    }
+
+    private static void policy(JsonGenerator g, Decision d) throws IOException {
+        g.writeObjectFieldStart("policy");
+        g.writeStringField("package", d.policy().name());
+        g.writeStringField("version", d.policy().version());
+        g.writeStringField("digest", d.policy().digest());
+        g.writeEndObject();
+    }
+
+    private static void trace(JsonGenerator g, Trace t) throws IOException {
+        g.writeObjectFieldStart("explain");
+        g.writeArrayFieldStart("rules");
+        for (Trace.RuleTrace r : t.rules()) {
+            g.writeStartObject();
+            g.writeStringField("rule", r.rule());
+            g.writeNumberField("line", r.pos().line());
+            g.writeStringField("effect", r.effect().label());
+            g.writeStringField("reason", r.reason());
+            g.writeStringField("outcome", r.outcome().label());
+            g.writeStringField("because", r.because());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** The envelope as a string (CLI, tests). */
+    public static String envelopeString(Decision d) {
+        return new String(envelope(d), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.flexauth.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.flexauth.registry.StringList;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The one configured JSON factory and mapper: strict duplicate detection, bounded nesting,
+ * strings and numbers, no auto-closing of caller streams. Everything flex-auth reads or writes
+ * as JSON (requests, envelopes, log lines) goes through here.
+ */
+public final class Json {
+    /** Deepest nesting any flex-auth JSON input may have; requests are flat, so 16 is generous. */
+    public static final int MAX_DEPTH = 16;
+
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(32)
+                    .maxStringLength(1 << 20)
+                    .build())
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** A mapper on the same factory, for tools and tests that want trees. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
+
+    private Json() {
+    }
+
+    /** Writes a request or output value: string, integer, boolean or list of strings. */
+    static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof String) {
+            g.writeString((String) v);
+        } else if (v instanceof Long) {
+            g.writeNumber((Long) v);
+        } else if (v instanceof Boolean) {
+            g.writeBoolean((Boolean) v);
+        } else if (v instanceof StringList || v instanceof Iterable) {
+            g.writeStartArray();
+            for (Object item : (Iterable<?>) v) {
+                g.writeString(String.valueOf(item));
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(String.valueOf(v));
+        }
+    }
+
+    static void writeObject(JsonGenerator g, String name, Map<String, ?> values) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeValue(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.flexauth.policy;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A policy package was refused. Carries every error found (and the warnings), sorted by
+ * position; nothing of the package is usable.
+ */
+public final class PolicyException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<Diagnostic> diagnostics;
+
+    PolicyException(List<Diagnostic> diagnostics) {
+        super(render(diagnostics));
+        this.diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** All diagnostics, errors and warnings, in file order. */
+    public List<Diagnostic> diagnostics() {
+        return diagnostics;
+    }
+
+    /** The errors only. */
+    public List<Diagnostic> errors() {
+        return diagnostics.stream().filter(d -> !d.warning()).collect(Collectors.toList());
+    }
+
+    private static String render(List<Diagnostic> diagnostics) {
+        long errors = diagnostics.stream().filter(d -> !d.warning()).count();
+        StringBuilder sb = new StringBuilder("invalid policy package, ").append(errors)
+                .append(errors == 1 ? " error" : " errors");
+        for (Diagnostic d : diagnostics) {
+            sb.append('\n').append(d);
+        }
+        return sb.toString();
+    }
+}

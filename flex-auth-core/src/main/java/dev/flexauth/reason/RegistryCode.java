@@ -1,0 +1,40 @@
+package dev.flexauth.reason;
+
+/**
+ * Every problem a registry snapshot can have. The {@link #code()} is stable and machine-matched
+ * (CLI {@code --json} output, the reload answer); the message beside it says what to fix.
+ */
+public enum RegistryCode {
+    UNREADABLE("unreadable", "the file cannot be read"),
+    TOO_LARGE("too_large", "the document exceeds a configured size limit"),
+    INVALID_JSON("invalid_json", "the bytes are not one well-formed UTF-8 JSON document"),
+    TRAILING_CONTENT("trailing_content", "something follows the JSON document"),
+    DUPLICATE_KEY("duplicate_key", "an object has the same member twice"),
+    WRONG_TYPE("wrong_type", "a value has the wrong JSON type"),
+    MISSING_MEMBER("missing_member", "a required member is absent"),
+    UNKNOWN_MEMBER("unknown_member", "a member is not part of the format"),
+    BAD_VALUE("bad_value", "a value has the right type but an unusable content"),
+    DUPLICATE_ENTITY("duplicate_entity", "two entities of one kind share an id"),
+    UNDECLARED_KIND("undeclared_kind", "the policy's Registry table does not declare this entity kind"),
+    MISSING_KIND("missing_kind", "the policy's Registry table needs an entity kind the snapshot lacks"),
+    UNDECLARED_ATTRIBUTE("undeclared_attribute", "the policy's Registry table does not declare this attribute"),
+    MISSING_ATTRIBUTE("missing_attribute", "an entity lacks an attribute the policy's Registry table declares");
+
+    private final String code;
+    private final String doc;
+
+    RegistryCode(String code, String doc) {
+        this.code = code;
+        this.doc = doc;
+    }
+
+    /** The stable, lowercase code. */
+    public String code() {
+        return code;
+    }
+
+    /** One line saying what the code means. */
+    public String doc() {
+        return doc;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.flexauth.reason;
+
+/**
+ * Why a check request was refused before evaluation. These are also the {@code error} codes of
+ * the HTTP API's 400 answers, so a client can tell a typo from a malformed body.
+ */
+public enum RequestCode {
+    INVALID_JSON("invalid_json", "the body is not one well-formed UTF-8 JSON object"),
+    DUPLICATE_KEY("duplicate_key", "the body names a member twice"),
+    UNKNOWN_FIELD("unknown_field", "a member is not a field of the policy's Request table"),
+    MISSING_FIELD("missing_field", "a required field is absent"),
+    WRONG_TYPE("wrong_type", "a field's value has the wrong type"),
+    BAD_VALUE("bad_value", "a value is out of range or too long"),
+    SECRET_MATERIAL("secret_material", "a member looks like a credential or key; flex-auth never accepts secrets");
+
+    private final String code;
+    private final String doc;
+
+    RequestCode(String code, String doc) {
+        this.code = code;
+        this.doc = doc;
+    }
+
+    /** The stable, lowercase code. */
+    public String code() {
+        return code;
+    }
+
+    /** One line saying what the code means. */
+    public String doc() {
+        return doc;
+    }
+}

@@ -51,7 +51,9 @@ final class Diagnostics {
             return "; did you mean \"" + best + "\"?";
         }
         for (String c : candidates) {
-            if (name.length() >= 3 && c.toLowerCase().startsWith(name.toLowerCase())) {
+            String n = name.toLowerCase();
+            String lc = c.toLowerCase();
+            if ((n.length() >= 3 && lc.startsWith(n)) || (lc.length() >= 2 && n.startsWith(lc))) {
                 return "; did you mean \"" + c + "\"?";
             }
         }
@@ -59,6 +61,7 @@ final class Diagnostics {
     }
 
     private static int distance(String a, String b) {
+        int[] before = new int[b.length() + 1];
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -69,8 +72,12 @@ final class Diagnostics {
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    cur[j] = Math.min(cur[j], before[j - 2] + 1); // a transposition is one edit
+                }
             }
-            int[] t = prev;
+            int[] t = before;
+            before = prev;
             prev = cur;
             cur = t;
         }

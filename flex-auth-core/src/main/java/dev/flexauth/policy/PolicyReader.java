@@ -347,9 +347,9 @@ public final class PolicyReader {
                     if (!required.contains(c) && !optional.contains(c)) {
                         List<String> all = new ArrayList<>(required);
                         all.addAll(optional);
+                        // Reported, but the table's other columns are still read, so one typo gives one error.
                         out.error(columnPos.get(i), DiagnosticCode.BAD_TABLE, "unknown column \"" + c + "\" in the " + title
                                 + " table" + Diagnostics.suggest(c, all, "columns"));
-                        ok = false;
                     } else if (columns.indexOf(c) != i) {
                         out.error(columnPos.get(i), DiagnosticCode.DUPLICATE_DEFINITION, "column \"" + c + "\" appears twice");
                         ok = false;

@@ -61,7 +61,7 @@ final class TypeChecker {
                     + "\" is not in the Reasons table" + Diagnostics.suggest(rule.reason(), reasons.keySet(), "reasons"));
         } else if (reason.effect() != rule.effect()) {
             out.error(rule.reasonPos(), DiagnosticCode.REASON_EFFECT_MISMATCH, "reason \"" + rule.reason()
-                    + "\" is a " + reason.effect() + " reason in the Reasons table (line " + reason.pos().line()
+                    + "\" is " + (reason.effect() == Effect.ALLOW ? "an allow" : "a deny") + " reason in the Reasons table (line " + reason.pos().line()
                     + "), but this is a" + (rule.effect() == Effect.ALLOW ? "n allow" : " deny") + " rule");
         }
         if (rule.condition() != null) {

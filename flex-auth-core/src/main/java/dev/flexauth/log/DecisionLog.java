@@ -95,20 +95,16 @@ public final class DecisionLog implements AutoCloseable {
         fsync = builder.fsync;
         clock = builder.clock;
         rotationCheckMillis = builder.rotationCheckInterval.toMillis();
-        Opened opened;
         try {
-            opened = openFile(null, 0);
+            Opened opened = openFile(null, 0);
+            try {
+                install(opened, lastRecord(opened.size()));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(opened.channel());
+                throw e;
+            }
         } catch (IOException e) {
             throw new DecisionLogException(Messages.cannotOpen(path, e), e);
-        }
-        try {
-            install(opened, lastRecord(opened.size()));
-        } catch (IOException e) {
-            closeQuietly(opened.channel());
-            throw new DecisionLogException(Messages.cannotOpen(path, e), e);
-        } catch (RuntimeException e) {
-            closeQuietly(opened.channel());
-            throw e;
         }
         lastRotationCheck = clock.millis();
     }

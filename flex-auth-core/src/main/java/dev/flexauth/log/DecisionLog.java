@@ -1,0 +1,564 @@
+package dev.flexauth.log;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The tamper-evident decision log: appends one hash-chained JSONL record per call and returns
+ * only once the line is in the OS (and on disk in fsync mode, where concurrent appenders share
+ * one sync). Reopening a file continues its chain; a torn last line is moved to a
+ * {@code .torn-<millis>} side file first. When a write or sync fails the log refuses appends
+ * ({@link DecisionLogException}) until {@link #tryRecover()} can write again, and then records a
+ * {@code log_recovered} event. Rotation by rename (logrotate's {@code create} mode) is noticed
+ * within the rotation check interval and the chain continues in the new file; copytruncate is
+ * not supported, as it would cut the chain and lose lines. Defaults: no fsync, system UTC clock,
+ * 1 s rotation check. Thread-safe. An appender interrupted during a write closes the channel
+ * (a property of {@link FileChannel}); the log then fails and recovers like after a disk error.
+ */
+public final class DecisionLog implements AutoCloseable {
+
+    /** Whether the log accepts appends. */
+    public enum State { OK, FAILED }
+
+    /**
+     * A snapshot for health checks and metrics. {@code linesWritten} counts lines this process
+     * wrote (and synced, in fsync mode); {@code refused} counts appends that threw.
+     * {@code lastError} is the latest failure, kept after recovery (null if none yet);
+     * {@code failedSince} is null while OK.
+     */
+    public record Status(State state, Path path, long linesWritten, long lastSeq, long syncs, long refused,
+            String lastError, Instant failedSince) {}
+
+    private static final long RECOVERY_PAUSE_MILLIS = 1000;
+
+    private final Path path;
+    private final boolean fsync;
+    private final Clock clock;
+    private final long rotationCheckMillis;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition syncEnded = lock.newCondition();
+
+    // Guarded by lock. "written" is the end of the last line written, "acked" the end of the last
+    // line whose append returned (or will return) normally: they differ only while a group sync
+    // is pending, and a failure rolls the file back to "acked".
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private FileChannel channel;
+    private Object fileKey;
+    private Position written;
+    private Position acked;
+    private State state = State.OK;
+    private boolean closed;
+    private boolean syncing;
+    private boolean rotationDue;
+    private long linesWritten;
+    private long syncs;
+    private long refused;
+    private long refusedSinceFailure;
+    private long lastRotationCheck;
+    private long lastRecoveryAttempt;
+    private String lastError;
+    private String firstError;
+    private Instant failedSince;
+
+    private record Position(long seq, String chain, long size) {}
+
+    private record Opened(FileChannel channel, Object key, long size) {}
+
+    /** An fsync-mode appender waiting for a sync that covers its line. */
+    private static final class Pending {
+        final long seq;
+        boolean done;
+        DecisionLogException error;
+
+        Pending(long seq) {
+            this.seq = seq;
+        }
+    }
+
+    private DecisionLog(Builder builder) {
+        path = builder.path;
+        fsync = builder.fsync;
+        clock = builder.clock;
+        rotationCheckMillis = builder.rotationCheckInterval.toMillis();
+        try {
+            Opened opened = openFile(null, 0);
+            try {
+                install(opened, lastRecord(opened.size()));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(opened.channel());
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new DecisionLogException(Messages.cannotOpen(path, e), e);
+        }
+        lastRotationCheck = clock.millis();
+    }
+
+    public static Builder builder(Path path) {
+        return new Builder(path);
+    }
+
+    /**
+     * Writes {@code {"seq":<n>,<body>,"prev":...,"chain":...}} and returns its seq.
+     *
+     * @param body the UTF-8 members of a JSON object without braces, on one line
+     * @throws DecisionLogException if the line cannot be written (or synced); the caller must then
+     *     not answer with an allow
+     * @throws IllegalArgumentException if the body is empty, has a line break or is over ~1 MiB
+     */
+    public long append(byte[] body) {
+        LineFormat.checkBody(body);
+        // An interrupted thread's FileChannel call would close the channel for every appender.
+        boolean interrupted = Thread.interrupted();
+        lock.lock();
+        try {
+            prepareWrite();
+            long seq = write(body);
+            if (fsync) {
+                awaitSync(seq);
+            }
+            return seq;
+        } catch (DecisionLogException e) {
+            refused++;
+            refusedSinceFailure++;
+            throw e;
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * If FAILED, reopens the file, drops any partial write and records a {@code log_recovered}
+     * event; if OK, checks for rotation. Returns whether the log is OK afterwards. Meant for a
+     * timer and health checks; it tries every time it is called.
+     */
+    public boolean tryRecover() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (state == State.FAILED) {
+                return recover();
+            }
+            rotateIfMoved();
+            return true;
+        } catch (DecisionLogException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Status status() {
+        lock.lock();
+        try {
+            return new Status(state, path, linesWritten, acked.seq(), syncs, refused, lastError, failedSince);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Syncs (in fsync mode) and closes the file; later appends throw. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (fsync && state == State.OK) {
+                    forceAndAcknowledge();
+                }
+            } catch (IOException e) {
+                throw fail(Messages.syncFailed(path, e), e);
+            } finally {
+                closeQuietly(channel);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void prepareWrite() {
+        if (closed) {
+            throw new DecisionLogException(Messages.closed(path), null);
+        }
+        if (state == State.FAILED
+                && (clock.millis() - lastRecoveryAttempt < RECOVERY_PAUSE_MILLIS || !recover())) {
+            throw new DecisionLogException(Messages.unavailable(path, failedSince, firstError), null);
+        }
+        rotateIfMoved();
+    }
+
+    private long write(byte[] body) {
+        Position from = written;
+        LineFormat.Line line = LineFormat.encode(from.seq() + 1, body, from.chain());
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(line.bytes());
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw fail(Messages.writeFailed(path, e), e);
+        }
+        written = new Position(from.seq() + 1, line.chain(), from.size() + line.bytes().length);
+        if (!fsync) {
+            acknowledge(written);
+        }
+        return written.seq();
+    }
+
+    /** Group commit: wait for a sync covering {@code seq}, or run one for everyone written so far. */
+    private void awaitSync(long seq) {
+        Pending me = new Pending(seq);
+        pending.add(me);
+        boolean interrupted = false;
+        while (!me.done) {
+            if (syncing) {
+                syncEnded.awaitUninterruptibly();
+                interrupted |= Thread.interrupted();
+            } else {
+                sync();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (me.error != null) {
+            throw new DecisionLogException(me.error.getMessage(), me.error.getCause());
+        }
+    }
+
+    /** Runs one sync outside the lock so that other appenders can write their lines meanwhile. */
+    private void sync() {
+        syncing = true;
+        FileChannel target = channel;
+        Position upTo = written;
+        IOException error = null;
+        lock.unlock();
+        try {
+            target.force(false);
+        } catch (IOException e) {
+            error = e;
+        } finally {
+            lock.lock();
+            syncing = false;
+            syncs++;
+            syncEnded.signalAll();
+        }
+        // A rotation, failure, recovery or close meanwhile has already settled these lines.
+        if (target == channel && state == State.OK && !closed) {
+            if (error != null) {
+                fail(Messages.syncFailed(path, error), error);
+            } else {
+                acknowledge(upTo);
+                if (rotationDue) {
+                    try {
+                        switchFile();
+                    } catch (DecisionLogException e) {
+                        // The failure is recorded; the next append reports it.
+                    }
+                }
+            }
+        }
+    }
+
+    private void acknowledge(Position upTo) {
+        linesWritten += upTo.seq() - acked.seq();
+        acked = upTo;
+        while (!pending.isEmpty() && pending.peek().seq <= upTo.seq()) {
+            pending.poll().done = true;
+            syncEnded.signalAll();
+        }
+    }
+
+    private void forceAndAcknowledge() throws IOException {
+        channel.force(false);
+        syncs++;
+        acknowledge(written);
+    }
+
+    /** Enters FAILED, rolls the file and the chain back to the last acknowledged line. */
+    private DecisionLogException fail(String message, IOException cause) {
+        DecisionLogException error = new DecisionLogException(message, cause);
+        if (state == State.OK) {
+            state = State.FAILED;
+            failedSince = clock.instant();
+            firstError = message;
+            refusedSinceFailure = 0;
+        }
+        lastError = message;
+        lastRecoveryAttempt = clock.millis();
+        rotationDue = false;
+        try {
+            channel.truncate(acked.size());
+        } catch (IOException e) {
+            // Best effort: recovery truncates again before it writes.
+        }
+        written = acked;
+        for (Pending p : pending) {
+            p.done = true;
+            p.error = error;
+        }
+        pending.clear();
+        syncEnded.signalAll();
+        return error;
+    }
+
+    private boolean recover() {
+        lastRecoveryAttempt = clock.millis();
+        Opened opened;
+        try {
+            opened = openFile(fileKey, acked.size());
+        } catch (IOException e) {
+            lastError = Messages.cannotReopen(path, e);
+            return false;
+        }
+        closeQuietly(channel);
+        install(opened, acked);
+        String body = "\"time\":\"" + clock.instant() + "\",\"event\":\"log_recovered\",\"failed_since\":\""
+                + failedSince + "\",\"error\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(firstError))
+                + "\",\"refused\":" + refusedSinceFailure;
+        try {
+            write(body.getBytes(StandardCharsets.UTF_8));
+            if (fsync) {
+                forceAndAcknowledge();
+            }
+        } catch (DecisionLogException e) {
+            return false;
+        } catch (IOException e) {
+            fail(Messages.syncFailed(path, e), e);
+            return false;
+        }
+        state = State.OK;
+        failedSince = null;
+        firstError = null;
+        refusedSinceFailure = 0;
+        return true;
+    }
+
+    /**
+     * Looks at most once per interval whether the file was renamed away, and then switches to a
+     * new file, or lets the running sync's leader switch, as closing the file under it would fail it.
+     */
+    private void rotateIfMoved() {
+        long now = clock.millis();
+        if (fileKey != null && now - lastRotationCheck >= rotationCheckMillis) {
+            lastRotationCheck = now;
+            try {
+                rotationDue |= !fileKey.equals(currentFileKey());
+            } catch (IOException e) {
+                // Cannot tell: keep the open file; a real problem shows up on the write.
+            }
+        }
+        if (rotationDue && !syncing) {
+            switchFile();
+        }
+    }
+
+    /** Closes the renamed file and continues the chain in a new one at the path. */
+    private void switchFile() {
+        rotationDue = false;
+        Opened opened;
+        try {
+            if (fsync) {
+                forceAndAcknowledge();
+            }
+            opened = openFile(null, 0);
+        } catch (IOException e) {
+            throw fail(Messages.cannotReopen(path, e), e);
+        }
+        closeQuietly(channel);
+        install(opened, acked);
+    }
+
+    private void install(Opened opened, Position chainEnd) {
+        channel = opened.channel();
+        fileKey = opened.key();
+        written = new Position(chainEnd.seq(), chainEnd.chain(), opened.size());
+        acked = written;
+    }
+
+    /**
+     * Opens (or creates) the file at the path. If it is still the file of {@code knownKey}, cuts
+     * it back to {@code goodSize} (a partial write the failure could not undo); then moves any
+     * bytes after its last newline to a side file.
+     */
+    private Opened openFile(Object knownKey, long goodSize) throws IOException {
+        FileChannel opened = FileChannel.open(path,
+                StandardOpenOption.APPEND, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            // A rename between open and this look-up would go unnoticed: the window is tiny.
+            Object key = currentFileKey();
+            if (key != null && key.equals(knownKey) && opened.size() > goodSize) {
+                opened.truncate(goodSize);
+            }
+            long size = moveTornTail(opened);
+            if (fsync) {
+                syncDirectory();
+            }
+            return new Opened(opened, key, size);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(opened);
+            throw e;
+        }
+    }
+
+    private long moveTornTail(FileChannel opened) throws IOException {
+        long size = opened.size();
+        if (size == 0) {
+            return 0;
+        }
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            long keep = lastNewline(in, size, 0) + 1;
+            if (keep == size) {
+                return size;
+            }
+            Path side = path.resolveSibling(path.getFileName() + ".torn-" + clock.millis());
+            try (FileChannel out = FileChannel.open(side, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (long at = keep; at < size; ) {
+                    at += in.transferTo(at, size - at, out);
+                }
+                out.force(false);
+            }
+            opened.truncate(keep);
+            return keep;
+        }
+    }
+
+    /** Reads the last line of a file that ends with a newline, walking back from the end. */
+    private Position lastRecord(long size) throws IOException {
+        if (size == 0) {
+            return new Position(0, LineFormat.GENESIS, 0);
+        }
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            long end = size - 1;
+            long floor = Math.max(0, end - LineFormat.MAX_LINE_BYTES);
+            long start = lastNewline(in, end, floor) + 1;
+            if (start == 0 && floor > 0) {
+                throw new DecisionLogException(Messages.cannotResume(path,
+                        "it is longer than " + LineFormat.MAX_LINE_BYTES + " bytes"), null);
+            }
+            ByteBuffer line = ByteBuffer.allocate((int) (end - start));
+            readFully(in, line, start);
+            LineFormat.Parsed last = LineFormat.parse(line.array(), line.capacity());
+            return new Position(last.seq(), last.chain(), size);
+        } catch (LineFormat.BadLine e) {
+            throw new DecisionLogException(Messages.cannotResume(path, e.getMessage()), e);
+        }
+    }
+
+    /** The index of the last {@code \n} in {@code [floor, before)}, or -1. */
+    private static long lastNewline(FileChannel in, long before, long floor) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        for (long end = before; end > floor; ) {
+            long start = Math.max(floor, end - chunk.capacity());
+            readFully(in, chunk.clear().limit((int) (end - start)), start);
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    return start + i;
+                }
+            }
+            end = start;
+        }
+        return -1;
+    }
+
+    /** The inode behind the path, or null if nothing is there. */
+    private static void readFully(FileChannel in, ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            if (in.read(into, at + into.position()) < 0) {
+                throw new IOException("the file shrank while it was being read");
+            }
+        }
+    }
+
+    private Object currentFileKey() throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** A new file's directory entry must be durable too, or a crash could lose the synced lines. */
+    private void syncDirectory() {
+        Path directory = path.toAbsolutePath().getParent();
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Best effort: some file systems cannot sync a directory.
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // Nothing left to save: the lines that matter were written or reported as refused.
+        }
+    }
+
+    /** Configures and opens a {@link DecisionLog}. Not thread-safe; use once. */
+    public static final class Builder {
+        private final Path path;
+        private boolean fsync;
+        private Clock clock = Clock.systemUTC();
+        private Duration rotationCheckInterval = Duration.ofSeconds(1);
+
+        private Builder(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+        }
+
+        /** Sync each line to disk before append returns (concurrent appends share a sync). */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** The clock for record times, side file names and the rotation and recovery pauses. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How often an append may look whether the file was renamed away (default 1 s). */
+        public Builder rotationCheckInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("expected a rotation check interval of zero or more but found " + interval);
+            }
+            this.rotationCheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Opens the file, creating it or continuing its chain.
+         *
+         * @throws DecisionLogException if it cannot be opened, or its last line is not a record
+         */
+        public DecisionLog open() {
+            return new DecisionLog(this);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.flexauth.log;
+
+/**
+ * The decision log could not record a line: the message says what failed and on which file.
+ * A caller that gets it must not answer with an allow, since there would be no audit record.
+ */
+public final class DecisionLogException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    DecisionLogException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

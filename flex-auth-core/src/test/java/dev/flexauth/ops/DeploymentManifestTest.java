@@ -353,7 +353,7 @@ class DeploymentManifestTest {
 
     private static void assertSubset(JsonNode selector, JsonNode labels, String what) {
         assertTrue(selector.size() > 0, what + " is not empty");
-        selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(), labels.path(e.getKey()).asText(),
+        selector.properties().forEach(e -> assertEquals(e.getValue().asText(), labels.path(e.getKey()).asText(),
                 what + " " + e.getKey() + " matches the pod labels"));
     }
 

@@ -69,6 +69,11 @@ final class Decider {
                 metrics.unlogged();
                 throw ApiError.of(HttpError.DECISION_LOG_UNAVAILABLE, "the decision log cannot be written, so no decision"
                         + " is answered (no allow without an audit record); retry later, and see /healthz").withHeader("Retry-After", "1");
+            } catch (IllegalArgumentException e) {
+                // Only a body limit raised far above the default lets a request outgrow a log line (1 MiB).
+                metrics.unlogged();
+                throw ApiError.of(HttpError.PAYLOAD_TOO_LARGE, "the request is too large to be recorded in the decision log"
+                        + " (one line holds at most 1 MiB); send a smaller request");
             }
         }
         metrics.decision(decision, System.nanoTime() - start);

@@ -205,7 +205,7 @@ public final class FlexAuthServer implements AutoCloseable {
     private Sighup installSighup() {
         try {
             return Sighup.install(reloader::requestOnSignal);
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (UnsupportedOperationException e) {
             log.info("cannot handle SIGHUP here (" + e.getMessage() + "); file changes and the admin endpoint still reload");
             return null;
         }

@@ -175,22 +175,23 @@ final class Reloader implements AutoCloseable {
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         holder.swap(next);
-        state.set(new State(loaded, outcome));
         metrics.reload(outcome);
         log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
                 + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
+        // Published last, so whoever sees the outcome in /healthz also finds it in the metrics and the log.
+        state.set(new State(loaded, outcome));
         return outcome;
     }
 
     private ReloadOutcome rejected(State before, Trigger trigger, Instant now, List<String> errors) {
         Digests serving = digests(before.loaded().engine());
         ReloadOutcome outcome = new ReloadOutcome(Result.REJECTED, trigger, now, serving, serving, errors, 0, 0);
-        state.set(new State(before.loaded(), outcome));
         metrics.reload(outcome);
         log.info("reload rejected (trigger " + trigger.label() + "); still serving policy " + serving.policy()
-                + " and registry " + serving.registry() + "; " + errors.size() + (errors.size() == 1 ? " problem:" : " problems:")
-                + "\n  " + String.join("\n  ", errors));
+                + " and registry " + serving.registry() + "; " + errors.size() + (errors.size() == 1 ? " problem: " : " problems: ")
+                + String.join(" | ", errors));
+        state.set(new State(before.loaded(), outcome));
         return outcome;
     }
 
@@ -214,7 +215,7 @@ final class Reloader implements AutoCloseable {
     private static String examples(Loaded loaded) {
         String s = "; examples: " + loaded.examplesPassed() + " passed, " + loaded.examplesFailed() + " failed";
         List<String> failures = loaded.exampleFailures();
-        return failures.isEmpty() ? s : s + "\n  example failed: " + String.join("\n  example failed: ", failures);
+        return failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
     }
 
     /** The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared by. */

@@ -172,7 +172,7 @@ class DecisionLoggingTest {
             Reply r = server.check(ALLOWED);
             assertEquals(200, r.status(), r::toString);
             assertEquals("allow", r.json().path("effect").asText());
-            assertTrue(server.serverLog().contains("decision log recovered"), server.serverLog());
+            server.awaitServerLog("decision log recovered: " + log + " accepts decisions again");
             List<String> lines = Files.readAllLines(file);
             assertTrue(lines.get(0).contains("\"event\":\"log_recovered\""), lines.get(0));
             assertTrue(lines.get(1).contains(r.json().path("decision_id").asText()), lines.get(1));

@@ -139,6 +139,17 @@ final class TestServer implements AutoCloseable {
         throw new AssertionError("/healthz did not reach the expected state within 10 s; last: " + last);
     }
 
+    /** Polls the server log until it contains {@code text} (at most 10 s); for lines written after a state change. */
+    void awaitServerLog(String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!serverLog().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server log did not say \"" + text + "\" within 10 s:\n" + serverLog());
+            }
+            pause(20);
+        }
+    }
+
     /** What the server wrote to its log so far. */
     String serverLog() {
         return log.toString(StandardCharsets.UTF_8);

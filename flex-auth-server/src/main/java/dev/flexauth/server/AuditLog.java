@@ -37,17 +37,23 @@ final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Called every second: recovers a failed log when it can be written again, notices rotation. */
+    /**
+     * Called every second: recovers a failed log when it can be written again, notices rotation,
+     * and reports a recovery, whether this tick or an append since the last one achieved it.
+     */
     void tick() {
-        boolean wasFailed = log.status().state() == DecisionLog.State.FAILED;
-        boolean ok = log.tryRecover();
-        if (!ok) {
+        if (!log.tryRecover()) {
             noticeFailure();
-        } else if (wasFailed) {
-            synchronized (this) {
-                failureSeen = null;
-            }
-            serverLog.info("decision log recovered: " + log.status().path() + " accepts decisions again");
+            return;
+        }
+        Instant recoveredFrom;
+        synchronized (this) {
+            recoveredFrom = failureSeen;
+            failureSeen = null;
+        }
+        if (recoveredFrom != null) {
+            serverLog.info("decision log recovered: " + log.status().path() + " accepts decisions again (failed since "
+                    + recoveredFrom + ")");
         }
     }
 

@@ -86,9 +86,11 @@ final class Call {
      * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read to its end)
      */
     byte[] jsonBody() throws ApiError, IOException {
-        String declared = header("Content-Length");
-        if (declared != null && Long.parseLong(declared.strip()) > maxBodyBytes) {
-            throw tooLarge("declares " + declared.strip() + " bytes (Content-Length), over");
+        // The JDK has already refused a malformed or negative Content-Length; absent means chunked.
+        String header = header("Content-Length");
+        long declared = header == null ? -1 : Long.parseLong(header.strip());
+        if (declared > maxBodyBytes) {
+            throw tooLarge("declares " + declared + " bytes (Content-Length), over");
         }
         String type = header("Content-Type");
         if (!isJson(type)) {
@@ -97,7 +99,7 @@ final class Call {
                     .closing();
         }
         InputStream in = exchange.getRequestBody();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared == null ? 1024 : (int) Long.parseLong(declared.strip()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared < 0 ? 1024 : (int) declared);
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) > 0; ) {
             if (out.size() + n > maxBodyBytes) {
@@ -110,7 +112,7 @@ final class Call {
 
     private ApiError tooLarge(String what) {
         return ApiError.of(HttpError.PAYLOAD_TOO_LARGE, "the body " + what + " the limit of " + maxBodyBytes
-                + " bytes; a check request is a small JSON object").closing();
+                + " bytes; a decision request is a small JSON object").closing();
     }
 
     /** A value echoed in a message, cut to a readable length (the JSON rendering escapes it). */

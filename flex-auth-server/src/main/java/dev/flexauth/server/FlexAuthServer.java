@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -85,6 +86,8 @@ public final class FlexAuthServer implements AutoCloseable {
     }
 
     static FlexAuthServer start(ServerConfig config, ServerLog log) throws ServerStartException {
+        // Before any class of the JDK's HTTP server reads them.
+        JdkHttpProperties.apply(config.readTimeout(), log);
         List<String> problems = new ArrayList<>();
         BearerToken checkToken = token(config.tokenFile(), "--token-file", problems);
         BearerToken adminToken = token(config.adminTokenFile(), "--admin-token-file", problems);
@@ -121,7 +124,6 @@ public final class FlexAuthServer implements AutoCloseable {
                 throw new ServerStartException(List.of("--log " + config.log() + ": " + e.getMessage()), e);
             }
         }
-        JdkHttpProperties.apply(config.readTimeout(), log);
         HttpServer http;
         try {
             if (tls == null) {
@@ -151,7 +153,7 @@ public final class FlexAuthServer implements AutoCloseable {
             // The answer must beat the JDK's response timer, which is the read timeout.
             long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);
             routes.add(new Route("/v1/admin/reload", List.of("POST"), Access.ADMIN,
-                    new ReloadEndpoint(reloader, java.time.Duration.ofMillis(waitMillis))));
+                    new ReloadEndpoint(reloader, Duration.ofMillis(waitMillis))));
         }
         Router router = new Router(routes, checkToken, adminToken, config.maxBodyBytes(), metrics, log);
         http.createContext("/", router);

@@ -106,6 +106,10 @@ final class Router implements HttpHandler {
                     + ", not " + Call.shorten(exchange.getRequestMethod())).withHeader("Allow", String.join(", ", route.methods()));
         }
         BearerToken token = route.access() == Access.ADMIN ? adminToken : route.access() == Access.CHECK ? checkToken : null;
+        if (route.access() == Access.ADMIN && token == null) {
+            // Without an admin token there is no admin endpoint, whatever the route table says.
+            throw ApiError.of(HttpError.NOT_FOUND, "no endpoint at " + path + "; configure an admin token file to enable it");
+        }
         if (token != null && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
             throw ApiError.of(HttpError.UNAUTHORIZED, path + " needs the " + (route.access() == Access.ADMIN ? "admin" : "check")
                     + " token as \"Authorization: Bearer <token>\"").withHeader("WWW-Authenticate", "Bearer realm=\"flex-auth\"");

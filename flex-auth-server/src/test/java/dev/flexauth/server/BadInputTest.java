@@ -172,7 +172,7 @@ class BadInputTest {
 
             assertEquals(413, r.status(), r::toString);
             assertEquals("payload_too_large", r.error());
-            assertEquals("the body declares 70000 bytes (Content-Length), over the limit of 65536 bytes; a check request is a"
+            assertEquals("the body declares 70000 bytes (Content-Length), over the limit of 65536 bytes; a decision request is a"
                     + " small JSON object", r.message());
             assertEquals("close", r.header("Connection"));
         }
@@ -188,7 +188,7 @@ class BadInputTest {
 
             assertEquals(413, r.status(), r::toString);
             assertEquals("payload_too_large", r.error());
-            assertEquals("the body runs over the limit of 65536 bytes; a check request is a small JSON object", r.message());
+            assertEquals("the body runs over the limit of 65536 bytes; a decision request is a small JSON object", r.message());
         }
     }
 

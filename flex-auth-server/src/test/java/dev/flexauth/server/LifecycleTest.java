@@ -72,12 +72,13 @@ class LifecycleTest {
     }
 
     @Test
-    void close_stops_accepting_finishes_the_request_in_flight_and_closes_the_log() throws Exception {
+    void close_stops_accepting_refuses_new_requests_finishes_the_one_in_flight_and_closes_the_log() throws Exception {
         Path log = dir.resolve("decisions.jsonl");
         TestServer server = TestServer.start(TestServer.config().withLog(log));
         int port = server.port();
         byte[] body = VALID.getBytes(StandardCharsets.UTF_8);
-        try (RawHttp inFlight = new RawHttp(port)) {
+        try (RawHttp inFlight = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
+            assertEquals(200, idle.send(RawHttp.head("GET", "/healthz")).read().status(), "a kept-alive connection");
             inFlight.send(RawHttp.head("POST", "/v1/check", "Content-Type: application/json", "Content-Length: " + body.length)
                     + VALID.substring(0, 10));
             LimitsTest.await(() -> server.server.requestsInFlight() == 1, "the request is in flight");
@@ -86,6 +87,10 @@ class LifecycleTest {
             closer.start();
             LimitsTest.await(() -> !accepts(port), "the listener is closed");
             assertTrue(closer.isAlive(), "close waits for the request in flight");
+            Reply late = idle.send(RawHttp.head("GET", "/healthz")).read();
+            assertEquals(503, late.status(), late::toString);
+            assertEquals("shutting_down", late.error());
+            assertEquals("close", late.header("Connection"));
 
             Reply r = inFlight.send(VALID.substring(10)).read();
             closer.join(5000);

@@ -94,12 +94,16 @@ public final class Request {
          * {@code null} leaves an optional field absent.
          */
         public Builder put(String field, Object value) throws RequestException {
-            if (Secrets.looksLikeSecretName(field)) {
-                throw new RequestException(RequestCode.SECRET_MATERIAL, field, "member \"" + field
-                        + "\" looks like a credential; flex-auth never accepts secrets, remove it from the request");
+            // A package cannot declare a field named like a secret, so only unknown names need the check.
+            Field f = schema.field(field).orElse(null);
+            if (f == null) {
+                if (Secrets.looksLikeSecretName(field)) {
+                    throw new RequestException(RequestCode.SECRET_MATERIAL, field, "member \"" + field
+                            + "\" looks like a credential; flex-auth never accepts secrets, remove it from the request");
+                }
+                throw new RequestException(RequestCode.UNKNOWN_FIELD, field,
+                        "unknown field \"" + field + "\"; the policy's request fields are " + String.join(", ", schema.names()));
             }
-            Field f = schema.field(field).orElseThrow(() -> new RequestException(RequestCode.UNKNOWN_FIELD, field,
-                    "unknown field \"" + field + "\"; the policy's request fields are " + String.join(", ", schema.names())));
             values[f.slot()] = value == null ? null : typed(f, value);
             return this;
         }

@@ -77,11 +77,12 @@ public final class RequestJson {
             if (!seen.add(name)) {
                 throw new RequestException(RequestCode.DUPLICATE_KEY, name, "member \"" + name + "\" appears twice; send it once");
             }
-            if (Secrets.looksLikeSecretName(name)) {
+            Field f = schema.field(name).orElse(null);
+            if (f == null && Secrets.looksLikeSecretName(name)) {
+                // Refused before its value is read, so the value is never held, let alone logged.
                 throw new RequestException(RequestCode.SECRET_MATERIAL, name, "member \"" + name
                         + "\" looks like a credential; flex-auth never accepts secrets, remove it from the request");
             }
-            Field f = schema.field(name).orElse(null);
             if (f == null) {
                 throw new RequestException(RequestCode.UNKNOWN_FIELD, name, "unknown field \"" + name
                         + "\"; the policy's request fields are " + String.join(", ", schema.names()));

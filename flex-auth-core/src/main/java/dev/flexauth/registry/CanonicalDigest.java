@@ -14,6 +14,9 @@ import java.util.List;
  * does, integers in decimal, list order kept. The {@code source} block is left out. The exact
  * form is documented in {@code docs/registry-format.md} so a generator in another language can
  * compute the same digest.
+ *
+ * <p>Written straight into a buffer that feeds the digest: a million-entity snapshot is about
+ * 150 MB of canonical text, so the per-byte cost matters more than elegance here.
  */
 final class CanonicalDigest {
     private final MessageDigest sha;
@@ -34,42 +37,13 @@ final class CanonicalDigest {
         boolean firstKind = true;
         for (EntityKind kind : kindsSortedByName) {
             if (!firstKind) {
-                d.ascii(",");
+                d.put((byte) ',');
             }
             firstKind = false;
             d.string(kind.name());
             d.ascii(":[");
-            List<String> names = new ArrayList<>(kind.layout().names());
-            names.add("id");
-            names.sort(null);
-            int[] slots = new int[names.size()];
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = names.get(i).equals("id") ? -1 : kind.layout().slotOf(names.get(i));
-            }
-            boolean firstEntity = true;
-            for (Entity e : kind.entities()) {
-                if (!firstEntity) {
-                    d.ascii(",");
-                }
-                firstEntity = false;
-                d.ascii("{");
-                boolean firstMember = true;
-                for (int i = 0; i < slots.length; i++) {
-                    Object v = slots[i] < 0 ? e.id() : e.valueAt(slots[i]);
-                    if (v == null) {
-                        continue;
-                    }
-                    if (!firstMember) {
-                        d.ascii(",");
-                    }
-                    firstMember = false;
-                    d.string(names.get(i));
-                    d.ascii(":");
-                    d.value(v);
-                }
-                d.ascii("}");
-            }
-            d.ascii("]");
+            d.entities(kind);
+            d.put((byte) ']');
         }
         d.ascii("},\"format\":");
         d.string(RegistryLoader.FORMAT);
@@ -77,44 +51,107 @@ final class CanonicalDigest {
         return "sha256:" + d.finish();
     }
 
+    private void entities(EntityKind kind) {
+        List<String> names = new ArrayList<>(kind.layout().names());
+        names.add("id");
+        names.sort(null);
+        int[] slots = new int[names.size()];
+        byte[][] keys = new byte[names.size()][];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = names.get(i).equals("id") ? -1 : kind.layout().slotOf(names.get(i));
+            CanonicalDigest k = new CanonicalDigest();
+            k.string(names.get(i));
+            k.put((byte) ':');
+            keys[i] = java.util.Arrays.copyOf(k.buf, k.len);
+        }
+        boolean firstEntity = true;
+        for (Entity e : kind.entities()) {
+            if (!firstEntity) {
+                put((byte) ',');
+            }
+            firstEntity = false;
+            put((byte) '{');
+            boolean firstMember = true;
+            for (int i = 0; i < slots.length; i++) {
+                Object v = slots[i] < 0 ? e.id() : e.valueAt(slots[i]);
+                if (v == null) {
+                    continue;
+                }
+                if (!firstMember) {
+                    put((byte) ',');
+                }
+                firstMember = false;
+                bytes(keys[i], 0, keys[i].length);
+                value(v);
+            }
+            put((byte) '}');
+        }
+    }
+
     private void value(Object v) {
         if (v instanceof String) {
             string((String) v);
         } else if (v instanceof StringList) {
-            ascii("[");
+            put((byte) '[');
             StringList list = (StringList) v;
             for (int i = 0; i < list.size(); i++) {
                 if (i > 0) {
-                    ascii(",");
+                    put((byte) ',');
                 }
                 string(list.get(i));
             }
-            ascii("]");
+            put((byte) ']');
         } else {
             ascii(v.toString()); // Long or Boolean: decimal digits or true/false
         }
     }
 
     private void string(String s) {
-        put((byte) '"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                put((byte) '\\');
-                put((byte) c);
-            } else if (c < 0x20) {
-                escapeControl(c);
-            } else if (c < 0x80) {
-                put((byte) c);
-            } else {
-                int end = i + 1;
-                while (end < s.length() && s.charAt(end) >= 0x80) {
-                    end++;
+        int n = s.length();
+        if (buf.length - len < n + 2) {
+            flush();
+        }
+        if (n + 2 <= buf.length) {
+            // Fast path: plain ASCII without quotes, backslashes or controls is copied as is.
+            int at = len;
+            buf[at++] = '"';
+            boolean plain = true;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                    plain = false;
+                    break;
                 }
-                bytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end - 1;
+                buf[at++] = (byte) c;
+            }
+            if (plain) {
+                buf[at++] = '"';
+                len = at;
+                return;
             }
         }
+        escaped(s);
+    }
+
+    /** RFC 8785 escaping: only '"', '\' and control characters; other text as UTF-8. */
+    private void escaped(String s) {
+        put((byte) '"');
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            byte b = utf8[i];
+            if (b == '"' || b == '\\' || (b >= 0 && b < 0x20)) {
+                bytes(utf8, start, i - start);
+                if (b < 0x20) {
+                    escapeControl((char) b);
+                } else {
+                    put((byte) '\\');
+                    put(b);
+                }
+                start = i + 1;
+            }
+        }
+        bytes(utf8, start, utf8.length - start);
         put((byte) '"');
     }
 
@@ -135,22 +172,32 @@ final class CanonicalDigest {
         }
     }
 
-    private void bytes(byte[] b) {
-        for (byte x : b) {
-            put(x);
+    private void bytes(byte[] b, int from, int count) {
+        if (count > buf.length - len) {
+            flush();
+            if (count > buf.length) {
+                sha.update(b, from, count);
+                return;
+            }
         }
+        System.arraycopy(b, from, buf, len, count);
+        len += count;
     }
 
     private void put(byte b) {
         if (len == buf.length) {
-            sha.update(buf, 0, len);
-            len = 0;
+            flush();
         }
         buf[len++] = b;
     }
 
-    private String finish() {
+    private void flush() {
         sha.update(buf, 0, len);
+        len = 0;
+    }
+
+    private String finish() {
+        flush();
         return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -17,14 +17,23 @@ public final class EntityKind {
 
     /** {@code sorted} must be sorted by id without duplicates; the loader and builder guarantee it. */
     EntityKind(String name, AttributeLayout layout, List<Entity> sorted) {
+        this(name, layout, sorted, index(sorted));
+    }
+
+    /** With the id index already built (by the loader, which builds it to find duplicates). */
+    EntityKind(String name, AttributeLayout layout, List<Entity> sorted, Map<String, Entity> byId) {
         this.name = name;
         this.layout = layout;
         this.entities = List.copyOf(sorted);
-        Map<String, Entity> m = new HashMap<>(Math.max(16, (int) (sorted.size() / 0.75f) + 1));
-        for (Entity e : sorted) {
+        this.byId = byId;
+    }
+
+    private static Map<String, Entity> index(List<Entity> entities) {
+        Map<String, Entity> m = new HashMap<>(Math.max(16, (int) (entities.size() / 0.75f) + 1));
+        for (Entity e : entities) {
             m.put(e.id(), e);
         }
-        this.byId = m;
+        return m;
     }
 
     /** The kind's name, e.g. {@code actor}. */

@@ -137,10 +137,11 @@ public final class RegistryLoader {
         } catch (JsonProcessingException e) {
             p.problem("", RegistryCode.INVALID_JSON, e.getOriginalMessage());
         }
+        Registry registry = p.assemble();
         if (p.total > 0) {
             throw p.failure();
         }
-        return p.assemble();
+        return registry;
     }
 
     private static boolean looksLikeUtf16or32(byte[] head) {
@@ -380,13 +381,16 @@ public final class RegistryLoader {
                 int index = 0;
                 JsonToken e;
                 while ((e = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    entity(k, path + "[" + index + "]", e);
+                    entity(k, path, index, e);
                     index++;
                 }
             }
         }
 
-        private void entity(KindInProgress k, String path, JsonToken t) throws IOException {
+        private void entity(KindInProgress k, String kindPath, int index, JsonToken t) throws IOException {
+            // Attribute paths are built only when a problem is reported: a million entities must not
+            // cost five million path strings.
+            String path = kindPath + "[" + index + "]";
             if (t != JsonToken.START_OBJECT) {
                 problem(path, RegistryCode.WRONG_TYPE, "expected an entity object, got " + describeValue(t));
                 parser.skipChildren();
@@ -401,31 +405,30 @@ public final class RegistryLoader {
                 return;
             }
             Object[] values = new Object[k.size()];
-            boolean[] seen = new boolean[k.size()];
+            boolean[] seen = k.seen();
             String id = null;
             boolean sawId = false;
             boolean ok = true;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String attr = parser.currentName();
-                String attrPath = Paths.member(path, attr);
                 JsonToken v = parser.nextToken();
                 if (attr.equals("id")) {
                     if (sawId) {
-                        problem(attrPath, RegistryCode.DUPLICATE_KEY, "duplicate member \"id\"");
+                        problem(path + ".id", RegistryCode.DUPLICATE_KEY, "duplicate member \"id\"");
                         parser.skipChildren();
                         ok = false;
                         continue;
                     }
                     sawId = true;
-                    id = expectString(attrPath, v);
+                    id = v == JsonToken.VALUE_STRING ? parser.getText() : expectString(path + ".id", v);
                     String idProblem = id == null ? null : Names.idProblem(id);
                     if (idProblem != null) {
-                        problem(attrPath, RegistryCode.BAD_VALUE, idProblem);
+                        problem(path + ".id", RegistryCode.BAD_VALUE, idProblem);
                         id = null;
                     }
                     continue;
                 }
-                int slot = k.slotFor(attr, attrPath);
+                int slot = k.slotFor(attr, path);
                 if (slot < 0) {
                     parser.skipChildren();
                     ok = false;
@@ -433,16 +436,16 @@ public final class RegistryLoader {
                 }
                 if (slot >= values.length) {
                     values = Arrays.copyOf(values, k.size());
-                    seen = Arrays.copyOf(seen, k.size());
+                    seen = k.seen(seen);
                 }
                 if (seen[slot]) {
-                    problem(attrPath, RegistryCode.DUPLICATE_KEY, "duplicate member \"" + attr + "\"");
+                    problem(Paths.member(path, attr), RegistryCode.DUPLICATE_KEY, "duplicate member \"" + attr + "\"");
                     parser.skipChildren();
                     ok = false;
                     continue;
                 }
                 seen[slot] = true;
-                Object value = value(attrPath, v, k.typeAt(slot), k.firstPathOf(slot));
+                Object value = value(path, attr, v, k.typeAt(slot), k.firstPathOf(slot), k.typeAt(slot) == AttributeType.STRING);
                 if (value == null) {
                     ok = false;
                 } else {
@@ -464,37 +467,35 @@ public final class RegistryLoader {
                 }
             }
             if (id != null) {
-                String first = k.firstPaths.putIfAbsent(id, path);
-                if (first != null) {
-                    problem(path + ".id", RegistryCode.DUPLICATE_ENTITY, "duplicate id " + quote(id)
-                            + " (first at " + first + "); ids are unique within a kind");
-                    ok = false;
-                }
-            }
-            if (ok && id != null && total == 0) {
+                // Duplicates are found when the id index is built, after the document is read.
                 k.ids.add(id);
-                k.values.add(values);
+                k.indexes.add(index);
+                if (values.length > 0) {
+                    shareId(id, values);
+                }
+                k.values.add(ok && total == 0 ? values : null);
             }
         }
 
         /** Reads an attribute value of {@code expected} type (null: infer), or returns null after a problem. */
-        private Object value(String path, JsonToken t, AttributeType expected, String expectedAt) throws IOException {
+        private Object value(String entityPath, String attr, JsonToken t, AttributeType expected, String expectedAt,
+                boolean share) throws IOException {
             Object v;
             AttributeType actual;
             switch (t) {
                 case VALUE_STRING:
                     String s = parser.getText();
                     if (s.length() > MAX_STRING_LENGTH) {
-                        problem(path, RegistryCode.TOO_LARGE, "a string of " + s.length()
+                        problem(Paths.member(entityPath, attr), RegistryCode.TOO_LARGE, "a string of " + s.length()
                                 + " characters; attribute strings are at most " + MAX_STRING_LENGTH);
                         return null;
                     }
-                    v = dedupe(s);
+                    v = share ? dedupe(s) : s;
                     actual = AttributeType.STRING;
                     break;
                 case VALUE_NUMBER_INT:
                     if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                        problem(path, RegistryCode.BAD_VALUE, "integer " + abbreviate(parser.getText())
+                        problem(Paths.member(entityPath, attr), RegistryCode.BAD_VALUE, "integer " + abbreviate(parser.getText())
                                 + " is outside the 64-bit range");
                         return null;
                     }
@@ -507,18 +508,18 @@ public final class RegistryLoader {
                     actual = AttributeType.BOOLEAN;
                     break;
                 case START_ARRAY:
-                    v = list(path);
+                    v = list(entityPath, attr);
                     if (v == null) {
                         return null;
                     }
                     actual = AttributeType.STRING_LIST;
                     break;
                 case VALUE_NULL:
-                    problem(path, RegistryCode.WRONG_TYPE, "expected " + (expected == null ? "a value" : expected)
+                    problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null ? "a value" : expected)
                             + ", got null; leave the attribute out instead");
                     return null;
                 default:
-                    problem(path, RegistryCode.WRONG_TYPE, "expected " + (expected == null
+                    problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null
                             ? "a string, integer, boolean or list of strings" : expected)
                             + (expected == null || expectedAt == null ? "" : " (as at " + expectedAt + ")")
                             + ", got " + describeValue(t));
@@ -526,41 +527,60 @@ public final class RegistryLoader {
                     return null;
             }
             if (expected != null && expected != actual) {
-                problem(path, RegistryCode.WRONG_TYPE, "expected " + expected
+                problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + expected
                         + (expectedAt == null ? "" : " (as at " + expectedAt + ")") + ", got " + describeValue(t, v));
                 return null;
             }
             return v;
         }
 
-        private StringList list(String path) throws IOException {
-            List<String> items = new ArrayList<>();
+        private String[] listBuffer = new String[8];
+
+        private StringList list(String entityPath, String attr) throws IOException {
+            int size = 0;
             boolean ok = true;
             int i = 0;
             JsonToken t;
             while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
                 if (t == JsonToken.VALUE_STRING) {
-                    items.add(dedupe(parser.getText()));
+                    if (size == listBuffer.length) {
+                        listBuffer = Arrays.copyOf(listBuffer, size * 2);
+                    }
+                    listBuffer[size++] = parser.getText();
                 } else {
-                    problem(path + "[" + i + "]", RegistryCode.WRONG_TYPE, "expected string, got " + describeValue(t)
+                    problem(Paths.member(entityPath, attr) + "[" + i + "]", RegistryCode.WRONG_TYPE, "expected string, got " + describeValue(t)
                             + "; list attributes hold strings only");
                     parser.skipChildren();
                     ok = false;
                 }
                 if (++i > MAX_LIST_SIZE) {
-                    problem(path, RegistryCode.TOO_LARGE, "a list of more than " + MAX_LIST_SIZE + " elements");
+                    problem(Paths.member(entityPath, attr), RegistryCode.TOO_LARGE, "a list of more than " + MAX_LIST_SIZE + " elements");
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
                         parser.skipChildren();
                     }
                     return null;
                 }
             }
-            return ok ? StringList.wrap(items.toArray(new String[0])) : null;
+            return ok ? StringList.wrap(Arrays.copyOf(listBuffer, size)) : null;
+        }
+
+        /** Lists often repeat the entity's own id (an actor's allowed subjects name it): keep one copy. */
+        private void shareId(String id, Object[] values) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof StringList) {
+                    String[] items = ((StringList) values[i]).items();
+                    for (int j = 0; j < items.length; j++) {
+                        if (items[j].equals(id)) {
+                            items[j] = id;
+                        }
+                    }
+                }
+            }
         }
 
         private final Map<String, String> strings = new HashMap<>();
 
-        /** Shares repeated attribute values (types, principals, roles) across entities. */
+        /** Shares repeated string attribute values (types, principals) across entities. */
         private String dedupe(String s) {
             if (strings.size() >= 65_536) {
                 String known = strings.get(s);
@@ -616,19 +636,41 @@ public final class RegistryLoader {
             }
         }
 
+        /**
+         * Builds the kinds, reporting duplicate ids on the way; returns null if the snapshot has
+         * problems. The id index is built here, once, in document order, so the first occurrence of
+         * a duplicate is the one named; the same index then serves lookups.
+         */
         Registry assemble() {
+            boolean valid = total == 0;
             List<EntityKind> out = new ArrayList<>();
             for (KindInProgress k : kinds.values()) {
-                AttributeLayout layout = new AttributeLayout(k.names, k.types);
-                Entity[] entities = new Entity[k.ids.size()];
-                for (int i = 0; i < entities.length; i++) {
+                AttributeLayout layout = valid ? new AttributeLayout(k.names, k.types) : null;
+                int n = k.ids.size();
+                Map<String, Object> byId = new HashMap<>(Math.max(16, (int) (n / 0.75f) + 1));
+                Entity[] entities = new Entity[n];
+                for (int i = 0; i < n; i++) {
+                    String id = k.ids.get(i);
                     Object[] v = k.values.get(i);
-                    entities[i] = new Entity(k.ids.get(i), layout, v.length == layout.size() ? v : Arrays.copyOf(v, layout.size()));
+                    Object e = layout == null ? Boolean.TRUE
+                            : new Entity(id, layout, v.length == layout.size() ? v : Arrays.copyOf(v, layout.size()));
+                    if (byId.putIfAbsent(id, e) != null) {
+                        String kindPath = Paths.member("entities", k.name);
+                        problem(kindPath + "[" + k.indexes.at(i) + "].id", RegistryCode.DUPLICATE_ENTITY, "duplicate id "
+                                + quote(id) + " (first at " + kindPath + "[" + k.indexes.at(k.ids.indexOf(id))
+                                + "]); ids are unique within a kind");
+                    } else if (layout != null) {
+                        entities[i] = (Entity) e;
+                    }
                 }
-                Arrays.parallelSort(entities, Comparator.comparing(Entity::id));
-                out.add(new EntityKind(k.name, layout, Arrays.asList(entities)));
+                if (total == 0) {
+                    Arrays.parallelSort(entities, Comparator.comparing(Entity::id));
+                    @SuppressWarnings("unchecked")
+                    Map<String, Entity> index = (Map<String, Entity>) (Map<String, ?>) byId;
+                    out.add(new EntityKind(k.name, layout, Arrays.asList(entities), index));
+                }
             }
-            return new Registry(source, formatVersion, out);
+            return total > 0 ? null : new Registry(source, formatVersion, out);
         }
 
         /** A kind while its entities are read: the layout grows as attributes appear, unless declared. */
@@ -639,7 +681,24 @@ public final class RegistryLoader {
             final List<AttributeType> types = new ArrayList<>();
             final List<String> firstAt = new ArrayList<>();
             final Map<String, Integer> slots = new HashMap<>();
-            final Map<String, String> firstPaths = new HashMap<>();
+            final IntList indexes = new IntList();
+            private boolean[] seen = new boolean[0];
+
+            /** The per-entity "member seen" flags, cleared; reused so a million entities allocate none. */
+            boolean[] seen() {
+                if (seen.length < names.size()) {
+                    seen = new boolean[names.size()];
+                } else {
+                    Arrays.fill(seen, false);
+                }
+                return seen;
+            }
+
+            /** The flags grown to a new attribute count, keeping what was seen. */
+            boolean[] seen(boolean[] current) {
+                seen = Arrays.copyOf(current, names.size());
+                return seen;
+            }
             final Set<String> reportedUndeclared = new HashSet<>();
             final List<String> ids = new ArrayList<>();
             final List<Object[]> values = new ArrayList<>();
@@ -670,20 +729,20 @@ public final class RegistryLoader {
             }
 
             /** The slot of {@code attr}, creating it when inferring; -1 after a problem. */
-            int slotFor(String attr, String path) {
+            int slotFor(String attr, String entityPath) {
                 Integer slot = slots.get(attr);
                 if (slot != null) {
                     return slot;
                 }
                 if (declared != null) {
-                    problem(path, RegistryCode.UNDECLARED_ATTRIBUTE, "attribute \"" + attr
+                    problem(Paths.member(entityPath, attr), RegistryCode.UNDECLARED_ATTRIBUTE, "attribute \"" + attr
                             + "\" is not declared for kind \"" + name + "\" in the policy's Registry table (declared: "
                             + String.join(", ", declared.keySet()) + ")");
                     return -1;
                 }
                 if (!Names.isIdentifier(attr)) {
                     if (reportedUndeclared.add(attr)) {
-                        problem(path, RegistryCode.BAD_VALUE, "attribute name " + quote(attr)
+                        problem(Paths.member(entityPath, attr), RegistryCode.BAD_VALUE, "attribute name " + quote(attr)
                                 + " is not an identifier (letters, digits, underscore; not starting with a digit)");
                     }
                     return -1;
@@ -691,7 +750,7 @@ public final class RegistryLoader {
                 slots.put(attr, names.size());
                 names.add(attr);
                 types.add(null);
-                firstAt.add(path);
+                firstAt.add(Paths.member(entityPath, attr));
                 return names.size() - 1;
             }
 
@@ -756,6 +815,23 @@ public final class RegistryLoader {
 
     private static String abbreviate(String digits) {
         return digits.length() > 30 ? digits.substring(0, 27) + "..." : digits;
+    }
+
+    /** A growable list of ints, so a million entity positions are not a million boxes. */
+    private static final class IntList {
+        private int[] items = new int[16];
+        private int size;
+
+        void add(int v) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = v;
+        }
+
+        int at(int i) {
+            return items[i];
+        }
     }
 
     /** Refuses input beyond the byte limit while it streams, so nothing larger is buffered. */

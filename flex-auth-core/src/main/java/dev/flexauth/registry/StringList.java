@@ -53,6 +53,11 @@ public final class StringList extends AbstractList<String> implements RandomAcce
         return copy;
     }
 
+    /** The backing array, for the loader's sharing of equal strings before the list is published. */
+    String[] items() {
+        return items;
+    }
+
     @Override
     public String get(int i) {
         return items[i];

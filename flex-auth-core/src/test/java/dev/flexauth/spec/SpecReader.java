@@ -16,11 +16,12 @@ import org.commonmark.parser.Parser;
 /**
  * Reads a spec file (Markdown, read with commonmark itself, as commonmark's own spec tests are)
  * into examples. An example starts at a {@code policy}, {@code package} or {@code registry} block
- * and runs to the next such block or heading; the file's first {@code context} and
- * {@code registry} blocks before any heading with examples are the defaults every example uses.
+ * (or {@code schema}) block and runs to the next such block or heading once it has an
+ * {@code expect...} block; a {@code context} block and the {@code registry} block right after it,
+ * before the first example, are the defaults every example uses.
  */
 public final class SpecReader {
-    static final Set<String> STARTS = Set.of("policy", "package", "registry", "request-body");
+    static final Set<String> STARTS = Set.of("policy", "package", "registry", "schema");
 
     /** The defaults (context, registry) and the examples of one spec file. */
     public record SpecFile(String name, String context, String registry, List<SpecExample> examples) {
@@ -69,12 +70,12 @@ public final class SpecReader {
                 context = b.getLiteral();
                 continue;
             }
-            if (info.equals("registry") && inDefaults && current == null && examples.isEmpty() && registry == null) {
+            if (info.equals("registry") && inDefaults && context != null && registry == null) {
                 registry = b.getLiteral();
                 continue;
             }
-            if (!info.equals("policy") && !info.equals("package") && !info.equals("registry") && !info.startsWith("request")
-                    && !info.startsWith("expect")) {
+            if (!info.equals("policy") && !info.equals("package") && !info.equals("registry") && !info.equals("schema")
+                    && !info.startsWith("request") && !info.startsWith("expect")) {
                 continue;
             }
             inDefaults = false;

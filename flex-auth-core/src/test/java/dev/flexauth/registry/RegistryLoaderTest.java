@@ -1,0 +1,108 @@
+package dev.flexauth.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flexauth.TestFiles;
+import dev.flexauth.reason.RegistryCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the spec file cannot show: bytes that are not UTF-8, limits, files, and the Java builder. */
+class RegistryLoaderTest {
+    private static final String HEAD = "{\"format\":\"flex-auth/registry\",\"format_version\":1,"
+            + "\"source\":{\"system\":\"t\",\"generated_at\":\"2026-06-23T00:00:00Z\"},\"entities\":";
+
+    private static RegistryProblem only(RegistryException e) {
+        assertEquals(1, e.problems().size(), e.getMessage());
+        return e.problems().get(0);
+    }
+
+    @Test
+    void utf16IsRefusedWithTheFix() {
+        byte[] utf16 = (HEAD + "{}}").getBytes(StandardCharsets.UTF_16LE);
+        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(utf16, "u16.json"));
+        assertEquals("the snapshot is not UTF-8 (it looks like UTF-16 or UTF-32); save it as UTF-8", only(e).message());
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsPlace() {
+        byte[] bytes = (HEAD + "{\"actor\":[{\"id\":\"a\u00ff\"}]}}").getBytes(StandardCharsets.ISO_8859_1);
+        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, "bad.json"));
+        RegistryProblem p = only(e);
+        assertEquals(RegistryCode.INVALID_JSON, p.code());
+        assertEquals("line 1, column 143: not valid UTF-8: Invalid UTF-8 start byte 0xff", p.message());
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("registry_over_limit.json");
+        Files.writeString(big, HEAD + "{}}" + " ".repeat(2000));
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> RegistryLoader.builder().maxBytes(1000).build().load(big));
+        assertEquals("the snapshot is " + Files.size(big) + " bytes, more than the limit of 1000 bytes; raise the limit if this is intended",
+                only(e).message());
+    }
+
+    @Test
+    void moreEntitiesThanTheLimitAreRefused() {
+        String json = HEAD + "{\"actor\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]}}";
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> RegistryLoader.builder().maxEntities(2).build().load(json.getBytes(StandardCharsets.UTF_8), "many.json"));
+        assertEquals("entities.actor[2]: more than 2 entities; raise the limit if this is intended", only(e).toString());
+    }
+
+    @Test
+    void absurdNestingIsRefusedNotRecursedInto() {
+        String json = HEAD + "{\"actor\":[{\"id\":\"a\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}]}}";
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> RegistryLoader.defaults().load(json.getBytes(StandardCharsets.UTF_8), "deep.json"));
+        assertEquals(RegistryCode.TOO_LARGE, e.problems().get(e.problems().size() - 1).code(), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsReportedAsSuch(@TempDir Path dir) {
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> RegistryLoader.defaults().load(dir.resolve("absent.json")));
+        assertEquals("file not found: " + dir.resolve("absent.json"), only(e).message());
+    }
+
+    @Test
+    void theExampleLoadsFromItsFile() throws Exception {
+        Registry r = RegistryLoader.defaults().load(TestFiles.opsWardenRegistry());
+        assertEquals(new Source("ops-warden", "production", "2026-06-23T00:00:00Z"), r.source());
+        assertEquals(Map.of("actor", 4), r.counts());
+        assertEquals("sha256:1479186bca4e674cdc69edbeb33c15bedf7158d17c7226e2038339f9125b1264", r.digest());
+    }
+
+    @Test
+    void theJavaBuilderGivesTheSameDigestAsTheJsonOfTheSameData() throws Exception {
+        Registry built = Registry.builder(new Source("anything", "", "2000-01-01T00:00:00Z"))
+                .kind("actor", Map.of("type", AttributeType.STRING, "principal", AttributeType.STRING,
+                        "max_ttl_hours", AttributeType.INTEGER, "allowed_subjects", AttributeType.STRING_LIST))
+                .entity("actor", "agt-state-hub-bridge", Map.of("type", "agt", "principal", "agt-task-bridge",
+                        "max_ttl_hours", 24, "allowed_subjects", List.of("agt-state-hub-bridge", "iam:agt-state-hub-bridge")))
+                .build();
+        String json = HEAD + "{\"actor\":[{\"id\":\"agt-state-hub-bridge\",\"type\":\"agt\",\"principal\":\"agt-task-bridge\","
+                + "\"max_ttl_hours\":24,\"allowed_subjects\":[\"agt-state-hub-bridge\",\"iam:agt-state-hub-bridge\"]}]}}";
+        assertEquals(RegistryLoader.defaults().load(json.getBytes(StandardCharsets.UTF_8), "same.json").digest(), built.digest());
+    }
+
+    @Test
+    void theJavaBuilderRefusesMisuseWithTheReason() {
+        Registry.Builder b = Registry.builder(new Source("t", "", "2000-01-01T00:00:00Z"))
+                .kind("actor", Map.of("max_ttl_hours", AttributeType.INTEGER));
+        IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+                () -> b.entity("actor", "a", Map.of("max_ttl_hours", "48")));
+        assertEquals("actor \"a\".max_ttl_hours: expected integer, got String", wrongType.getMessage());
+        IllegalArgumentException emptyId = assertThrows(IllegalArgumentException.class, () -> b.entity("actor", "", Map.of()));
+        assertEquals("actor id: an entity id must not be empty", emptyId.getMessage());
+        IllegalArgumentException undeclared = assertThrows(IllegalArgumentException.class, () -> b.entity("robot", "r", Map.of()));
+        assertEquals("kind \"robot\" is not declared; call kind() first", undeclared.getMessage());
+    }
+}

@@ -57,4 +57,16 @@ class TestCommandIT {
                 () -> assertTrue(r.out().contains("  actual    deny unknown_actor_resource\n")),
                 () -> assertEquals("16 passed, 3 failed", r.outLines().get(r.outLines().size() - 1)));
     }
+
+    @Test
+    void aBrokenSnapshotAndABrokenPolicyAreReportedTogether() {
+        Cli.Result r = Cli.run(Cli.FIXTURES, "", "test", "--registry", "registry_null_ttl.json", "--policy", "policy_unknown_field.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals("", r.out()),
+                () -> assertEquals(List.of(
+                        "policy_unknown_field.md:95:8: unknown_field: unknown field \"ttl_hour\"; did you mean \"ttl_hours\"?",
+                        "registry_null_ttl.json: entities.actor[2].max_ttl_hours: expected integer, got null; leave the attribute out instead"),
+                        r.errLines()));
+    }
 }

@@ -1,0 +1,409 @@
+package dev.flexauth.json;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flexauth.engine.Decision;
+import dev.flexauth.engine.Request;
+import dev.flexauth.engine.RequestException;
+import dev.flexauth.internal.Secrets;
+import dev.flexauth.policy.Field;
+import dev.flexauth.policy.Reason;
+import dev.flexauth.policy.RequestSchema;
+import dev.flexauth.reason.RequestCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenID AuthZEN Authorization API 1.0 on the wire: evaluation and evaluations requests mapped
+ * onto a package's Request fields through the Request table's {@code authzen} column (no mapping
+ * code per policy), and the responses built from decisions. An unknown subject or resource is the
+ * policy's business (a {@code false} decision), not an error; a malformed request is refused with
+ * a {@link RequestException} that names the member. Stateless and thread-safe.
+ */
+public final class AuthzenJson {
+    /** The batch semantics of {@code options.evaluations_semantic}. */
+    public enum Semantic {
+        EXECUTE_ALL("execute_all"),
+        DENY_ON_FIRST_DENY("deny_on_first_deny"),
+        PERMIT_ON_FIRST_PERMIT("permit_on_first_permit");
+
+        private final String wire;
+
+        Semantic(String wire) {
+            this.wire = wire;
+        }
+
+        /** As written in requests. */
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** One item of a batch: its request, or why it could not be made into one. */
+    public record Item(Request request, RequestException error) {
+    }
+
+    /** A parsed evaluations request: the items in order and the semantics to run them with. */
+    public record Batch(List<Item> items, Semantic semantic) {
+        public Batch {
+            items = List.copyOf(items);
+        }
+    }
+
+    private static final List<String> TUPLE = List.of("subject", "action", "resource", "context");
+    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private AuthzenJson() {
+    }
+
+    /** Reads a {@code POST /access/v1/evaluation} body into a request of {@code schema}. */
+    public static Request readEvaluation(byte[] body, RequestSchema schema) throws RequestException {
+        ObjectNode root = root(body);
+        return toRequest(root, schema);
+    }
+
+    /**
+     * Reads a {@code POST /access/v1/evaluations} body. Without an {@code evaluations} array it is
+     * one evaluation (backwards compatible, as the specification says). The top-level subject,
+     * action, resource and context are defaults that an item's own members replace whole. A
+     * malformed body throws; an item that cannot be mapped becomes an {@link Item} with its error.
+     */
+    public static Batch readEvaluations(byte[] body, RequestSchema schema) throws RequestException {
+        ObjectNode root = root(body);
+        Semantic semantic = Semantic.EXECUTE_ALL;
+        JsonNode options = root.get("options");
+        if (options != null) {
+            if (!options.isObject()) {
+                throw malformed("options", "\"options\" must be an object");
+            }
+            JsonNode s = options.get("evaluations_semantic");
+            if (s != null) {
+                semantic = semantic(s);
+            }
+        }
+        JsonNode evaluations = root.get("evaluations");
+        List<Item> items = new ArrayList<>();
+        if (evaluations == null) {
+            items.add(item(root, schema));
+            return new Batch(items, semantic);
+        }
+        if (!evaluations.isArray()) {
+            throw malformed("evaluations", "\"evaluations\" must be an array of evaluation objects");
+        }
+        int i = 0;
+        for (JsonNode e : evaluations) {
+            if (!e.isObject()) {
+                items.add(new Item(null, malformed("evaluations[" + i + "]", "evaluations[" + i + "] must be an object")));
+            } else {
+                ObjectNode merged = Json.MAPPER.createObjectNode();
+                for (String key : TUPLE) {
+                    JsonNode own = e.get(key);
+                    JsonNode value = own != null ? own : root.get(key);
+                    if (value != null) {
+                        merged.set(key, value);
+                    }
+                }
+                items.add(item(merged, schema));
+            }
+            i++;
+        }
+        return new Batch(items, semantic);
+    }
+
+    /**
+     * Decides the batch's items in order with {@code decide}, stopping where the semantics say:
+     * after the first deny or failed item ({@code deny_on_first_deny}) or the first allow
+     * ({@code permit_on_first_permit}). Returns, in order, a {@link Decision} per decided item and
+     * the {@link RequestException} of each item that could not be evaluated.
+     */
+    public static List<Object> run(Batch batch, java.util.function.Function<Request, Decision> decide) {
+        List<Object> out = new ArrayList<>();
+        for (Item item : batch.items()) {
+            boolean allowed;
+            if (item.request() == null) {
+                out.add(item.error());
+                allowed = false;
+            } else {
+                Decision d = decide.apply(item.request());
+                out.add(d);
+                allowed = d.allowed();
+            }
+            if ((batch.semantic() == Semantic.DENY_ON_FIRST_DENY && !allowed)
+                    || (batch.semantic() == Semantic.PERMIT_ON_FIRST_PERMIT && allowed)) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static Item item(ObjectNode tuple, RequestSchema schema) {
+        try {
+            return new Item(toRequest(tuple, schema), null);
+        } catch (RequestException e) {
+            return new Item(null, e);
+        }
+    }
+
+    private static Semantic semantic(JsonNode s) throws RequestException {
+        for (Semantic v : Semantic.values()) {
+            if (s.isTextual() && v.wire.equals(s.textValue())) {
+                return v;
+            }
+        }
+        throw malformed("options.evaluations_semantic", "options.evaluations_semantic is one of execute_all, "
+                + "deny_on_first_deny, permit_on_first_permit; got " + s);
+    }
+
+    private static ObjectNode root(byte[] body) throws RequestException {
+        if (body.length == 0) {
+            throw new RequestException(RequestCode.INVALID_JSON, null, "empty body: send an AuthZEN evaluation request object");
+        }
+        JsonNode node;
+        try {
+            node = READER.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new RequestException(RequestCode.INVALID_JSON, null, "the body is nested or sized beyond the limits: "
+                    + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            String m = e.getOriginalMessage();
+            if (m.startsWith("Duplicate field")) {
+                String name = m.replaceAll("^Duplicate field '(.*)'$", "$1");
+                throw new RequestException(RequestCode.DUPLICATE_KEY, name, "member \"" + name + "\" appears twice; send it once");
+            }
+            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + m);
+        } catch (JsonProcessingException e) {
+            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new RequestException(RequestCode.INVALID_JSON, null, "expected a JSON object (an AuthZEN evaluation request)");
+        }
+        refuseSecrets(node, "");
+        return (ObjectNode) node;
+    }
+
+    /** A member named like a credential, or a value shaped like a key or token, anywhere in the request. */
+    private static void refuseSecrets(JsonNode node, String path) throws RequestException {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (Secrets.looksLikeSecretName(e.getKey())) {
+                    throw new RequestException(RequestCode.SECRET_MATERIAL, p, "member \"" + p
+                            + "\" looks like a credential; flex-auth never accepts secrets, remove it from the request");
+                }
+                refuseSecrets(e.getValue(), p);
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                refuseSecrets(item, path);
+            }
+        } else if (node.isTextual() && Secrets.looksLikeSecretValue(node.textValue())) {
+            throw new RequestException(RequestCode.SECRET_MATERIAL, path, "member \"" + path
+                    + "\" holds what looks like a private key or token; flex-auth never accepts secrets");
+        }
+    }
+
+    /** Maps one 4-tuple onto the Request fields through their AuthZEN locations. */
+    private static Request toRequest(ObjectNode tuple, RequestSchema schema) throws RequestException {
+        for (String key : List.of("subject", "action", "resource")) {
+            JsonNode part = tuple.get(key);
+            if (part == null) {
+                throw malformed(key, "missing \"" + key + "\": an AuthZEN evaluation has a subject, an action and a resource");
+            }
+            if (!part.isObject()) {
+                throw malformed(key, "\"" + key + "\" must be an object");
+            }
+        }
+        requireString(tuple, "subject", "type");
+        requireString(tuple, "subject", "id");
+        requireString(tuple, "action", "name");
+        requireString(tuple, "resource", "type");
+        requireString(tuple, "resource", "id");
+        JsonNode context = tuple.get("context");
+        if (context != null && !context.isObject()) {
+            throw malformed("context", "\"context\" must be an object");
+        }
+        Request.Builder b = Request.builder(schema);
+        for (Field f : schema.fields()) {
+            if (f.authzen().isEmpty()) {
+                if (f.required()) {
+                    throw new RequestException(RequestCode.MISSING_FIELD, f.name(), "the policy's required field \""
+                            + f.name() + "\" has no AuthZEN location in its Request table, so AuthZEN requests cannot set it");
+                }
+                continue;
+            }
+            JsonNode v = at(tuple, f.authzen());
+            if (v == null || v.isNull()) {
+                if (f.required()) {
+                    throw new RequestException(RequestCode.MISSING_FIELD, f.name(), "missing \"" + f.authzen()
+                            + "\", which the policy's required field \"" + f.name() + "\" is read from");
+                }
+                continue;
+            }
+            b.put(f.name(), value(v, f));
+        }
+        return b.build();
+    }
+
+    private static void requireString(ObjectNode tuple, String part, String member) throws RequestException {
+        JsonNode v = tuple.get(part).get(member);
+        if (v == null || !v.isTextual()) {
+            throw malformed(part + "." + member, (v == null ? "missing \"" : "\"") + part + "." + member
+                    + (v == null ? "\"" : "\" must be a string"));
+        }
+    }
+
+    private static JsonNode at(JsonNode root, String location) {
+        JsonNode n = root;
+        for (String part : location.split("\\.")) {
+            if (n == null || !n.isObject()) {
+                return null;
+            }
+            n = n.get(part);
+        }
+        return n;
+    }
+
+    private static Object value(JsonNode v, Field f) throws RequestException {
+        switch (f.type().wireType()) {
+            case STRING:
+                if (v.isTextual()) {
+                    return v.textValue();
+                }
+                break;
+            case INTEGER:
+                if (v.isIntegralNumber()) {
+                    if (!v.canConvertToLong()) {
+                        throw new RequestException(RequestCode.BAD_VALUE, f.name(), "\"" + f.authzen()
+                                + "\" is outside the 64-bit integer range");
+                    }
+                    return v.longValue();
+                }
+                break;
+            case BOOLEAN:
+                if (v.isBoolean()) {
+                    return v.booleanValue();
+                }
+                break;
+            default:
+                if (v.isArray()) {
+                    List<String> items = new ArrayList<>();
+                    for (JsonNode item : v) {
+                        if (!item.isTextual()) {
+                            throw new RequestException(RequestCode.WRONG_TYPE, f.name(), "\"" + f.authzen()
+                                    + "\" is a list of strings, but element " + items.size() + " is " + v.get(items.size()).getNodeType()
+                                    .name().toLowerCase());
+                        }
+                        items.add(item.textValue());
+                    }
+                    return items;
+                }
+        }
+        throw new RequestException(RequestCode.WRONG_TYPE, f.name(), "\"" + f.authzen() + "\" (field \"" + f.name()
+                + "\") must be " + f.type().wireType().label() + ", got " + v.getNodeType().name().toLowerCase());
+    }
+
+    private static RequestException malformed(String member, String message) {
+        return new RequestException(RequestCode.INVALID_JSON, member, message);
+    }
+
+    /**
+     * The response to one evaluation: {@code {"decision": bool, "context": {decision_id, reason,
+     * reason_admin{en}, outputs}}}; the reason's meaning from the Reasons table is the admin text.
+     */
+    public static byte[] evaluationResponse(Decision d) {
+        return write(g -> decision(g, d));
+    }
+
+    /**
+     * The response to a batch: {@code {"evaluations": [...]}} in request order, each a decision or,
+     * for an item that could not be evaluated, {@code {"decision": false, "context": {"error":
+     * {"status": 400, "code", "message"}}}}. {@code results} holds {@link Decision}s and
+     * {@link RequestException}s.
+     */
+    public static byte[] evaluationsResponse(List<?> results) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("evaluations");
+            for (Object r : results) {
+                if (r instanceof Decision) {
+                    decision(g, (Decision) r);
+                } else {
+                    RequestException e = (RequestException) r;
+                    g.writeStartObject();
+                    g.writeBooleanField("decision", false);
+                    g.writeObjectFieldStart("context");
+                    g.writeObjectFieldStart("error");
+                    g.writeNumberField("status", 400);
+                    g.writeStringField("code", e.code().code());
+                    g.writeStringField("message", e.getMessage());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** The PDP metadata of {@code GET /.well-known/authzen-configuration} for a PDP at {@code issuer}. */
+    public static byte[] metadata(String issuer) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("issuer", issuer);
+            g.writeStringField("access_evaluation_endpoint", issuer + "/access/v1/evaluation");
+            g.writeStringField("access_evaluations_endpoint", issuer + "/access/v1/evaluations");
+            g.writeEndObject();
+        });
+    }
+
+    private static void decision(JsonGenerator g, Decision d) throws IOException {
+        g.writeStartObject();
+        g.writeBooleanField("decision", d.allowed());
+        g.writeObjectFieldStart("context");
+        g.writeStringField("decision_id", d.decisionId());
+        g.writeStringField("reason", d.reason());
+        String meaning = d.policy().reason(d.reason()).map(Reason::meaning).orElse("");
+        if (!meaning.isEmpty()) {
+            g.writeObjectFieldStart("reason_admin");
+            g.writeStringField("en", meaning);
+            g.writeEndObject();
+        }
+        if (!d.outputs().isEmpty()) {
+            Json.writeObject(g, "outputs", d.outputs());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+}

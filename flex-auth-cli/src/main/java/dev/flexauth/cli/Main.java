@@ -57,6 +57,11 @@ public final class Main implements Runnable {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
         try {
             return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // A snapshot larger than the heap is foreseeable; say how to run it rather than dump a trace.
+            err.println("error: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. "
+                    + "FLEX_AUTH_JAVA_OPTS=-Xmx4g bin/flex-auth ...");
+            return Failures.FAILED;
         } finally {
             out.flush();
             err.flush();

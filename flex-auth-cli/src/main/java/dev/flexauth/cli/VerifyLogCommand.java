@@ -3,6 +3,7 @@ package dev.flexauth.cli;
 import dev.flexauth.log.LogVerifier;
 import dev.flexauth.log.VerifyReport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,6 +33,14 @@ final class VerifyLogCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        for (Path f : files) {
+            if (!Files.exists(f)) {
+                throw new CliFailure("io_error", "error: file not found: " + f);
+            }
+            if (!Files.isRegularFile(f)) {
+                throw new CliFailure("io_error", "error: " + f + " is not a file; give the decision log files, oldest first");
+            }
+        }
         VerifyReport report = LogVerifier.verify(files.toArray(new Path[0]));
         out.println(report.summary());
         if (report.ok() && report.tornTail()) {

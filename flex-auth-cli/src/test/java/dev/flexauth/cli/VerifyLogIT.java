@@ -120,4 +120,13 @@ class VerifyLogIT {
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals(List.of("error: file not found: nope.jsonl"), r.errLines()));
     }
+
+    @Test
+    void aDirectoryIsNotALogFile() throws Exception {
+        Files.createDirectory(dir.resolve("logs"));
+        Cli.Result r = Cli.run(dir, "", "verify-log", "logs");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals(List.of("error: logs is not a file; give the decision log files, oldest first"), r.errLines()));
+    }
 }

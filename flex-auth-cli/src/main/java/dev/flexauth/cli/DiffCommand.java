@@ -62,6 +62,9 @@ final class DiffCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "give either --policy P, or both --old-policy P1 and --new-policy P2");
         }
+        if (maxCombinations < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-combinations must be at least 1, got " + maxCombinations);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Engine before = Inputs.engine(oldSnapshot, one ? policy : oldPolicy, err);

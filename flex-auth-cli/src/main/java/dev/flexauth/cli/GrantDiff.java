@@ -122,7 +122,7 @@ final class GrantDiff {
         for (int i = 0; i < fields.size(); i++) {
             List<Atom> a = i == focus ? List.of(Atom.of(AtomKind.VALUE, key)) : atoms(fields.get(i), focus, key);
             atoms.add(a);
-            total = total > maxCombinations ? total : total * a.size();
+            total = saturatingMultiply(total, a.size());
         }
         String focusName = focus < 0 ? "request" : fields.get(focus).type().entityKind() + " " + key;
         if (total > maxCombinations) {
@@ -154,6 +154,12 @@ final class GrantDiff {
         String field = focus < 0 ? "" : fields.get(focus).name();
         String kind = focus < 0 ? "" : fields.get(focus).type().entityKind();
         return new EntityGrants(field, kind, key, merge(gained, atoms, focus), merge(lost, atoms, focus));
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return high != 0 || low < 0 ? Long.MAX_VALUE : low;
     }
 
     private boolean allowed(Engine engine, Object[] values) {

@@ -65,7 +65,7 @@ class LoadRegistryIT {
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals("examples    18 passed, 1 failed", r.outLines().get(8)),
-                () -> assertEquals("  FAILED " + Cli.FIXTURE_DIR + "policy_failing_example.md:line 123 (administrator over max TTL): "
+                () -> assertEquals("  FAILED " + Cli.FIXTURE_DIR + "policy_failing_example.md:123 (administrator over max TTL): "
                         + "expected allow signing_policy_matched, got deny ttl_out_of_bounds", r.outLines().get(9)));
     }
 

@@ -1,0 +1,139 @@
+package dev.flexauth.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.flexauth.reason.HttpError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One HTTP request as the endpoints see it: method, query parameters, headers, and the JSON body
+ * read under the limits (declared length checked before reading, streamed length while reading).
+ * Used by one thread, for one request.
+ */
+final class Call {
+    private final HttpExchange exchange;
+    private final int maxBodyBytes;
+
+    Call(HttpExchange exchange, int maxBodyBytes) {
+        this.exchange = exchange;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    String method() {
+        return exchange.getRequestMethod();
+    }
+
+    String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /**
+     * The query parameters, each at most once and among {@code allowed}.
+     *
+     * @throws ApiError 400 {@code bad_request} naming the parameter otherwise
+     */
+    Map<String, String> query(Set<String> allowed) throws ApiError {
+        String raw = exchange.getRequestURI().getRawQuery();
+        Map<String, String> params = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.of(HttpError.BAD_REQUEST, "the query string is not valid percent-encoding: " + e.getMessage());
+            }
+            if (!allowed.contains(name)) {
+                throw ApiError.of(HttpError.BAD_REQUEST, "unknown query parameter \"" + shorten(name)
+                        + "\"; this endpoint accepts " + (allowed.isEmpty() ? "none" : String.join(", ", allowed.stream().sorted().toList())));
+            }
+            if (params.put(name, value) != null) {
+                throw ApiError.of(HttpError.BAD_REQUEST, "query parameter \"" + name + "\" appears twice; send it once");
+            }
+        }
+        return params;
+    }
+
+    /** A boolean query parameter: absent or {@code false} is false, {@code true} (or bare) is true. */
+    static boolean flag(Map<String, String> query, String name) throws ApiError {
+        String v = query.get(name);
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true") || v.isEmpty()) {
+            return true;
+        }
+        throw ApiError.of(HttpError.BAD_REQUEST, "query parameter \"" + name + "\" must be true or false, got \""
+                + shorten(v) + "\"");
+    }
+
+    /**
+     * The body of a JSON request: Content-Type {@code application/json} (charset, if given, UTF-8),
+     * at most the configured length, declared or streamed.
+     *
+     * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read to its end)
+     */
+    byte[] jsonBody() throws ApiError, IOException {
+        // The JDK has already refused a malformed or negative Content-Length; absent means chunked.
+        String header = header("Content-Length");
+        long declared = header == null ? -1 : Long.parseLong(header.strip());
+        if (declared > maxBodyBytes) {
+            throw tooLarge("declares " + declared + " bytes (Content-Length), over");
+        }
+        String type = header("Content-Type");
+        if (!isJson(type)) {
+            throw ApiError.of(HttpError.UNSUPPORTED_MEDIA_TYPE, (type == null ? "no Content-Type" : "Content-Type \""
+                    + shorten(type) + "\"") + "; send the body as application/json (UTF-8)")
+                    .closing();
+        }
+        InputStream in = exchange.getRequestBody();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared < 0 ? 1024 : (int) declared);
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            if (out.size() + n > maxBodyBytes) {
+                throw tooLarge("runs over");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private ApiError tooLarge(String what) {
+        return ApiError.of(HttpError.PAYLOAD_TOO_LARGE, "the body " + what + " the limit of " + maxBodyBytes
+                + " bytes; a decision request is a small JSON object").closing();
+    }
+
+    /** A value echoed in a message, cut to a readable length (the JSON rendering escapes it). */
+    static String shorten(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip().toLowerCase(Locale.ROOT);
+            if (p.startsWith("charset=") && !p.substring(8).replace("\"", "").equals("utf-8")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

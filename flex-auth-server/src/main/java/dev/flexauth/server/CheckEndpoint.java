@@ -1,0 +1,29 @@
+package dev.flexauth.server;
+
+import dev.flexauth.json.DecisionJson;
+import dev.flexauth.json.RequestJson;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/check}: the body is a JSON object of the package's Request fields, read
+ * strictly; the answer is the decision envelope, 200 for allow and for deny, with the explain
+ * trace when {@code ?explain=true}.
+ */
+final class CheckEndpoint implements Router.Endpoint {
+    private final Decider decider;
+
+    CheckEndpoint(Decider decider) {
+        this.decider = decider;
+    }
+
+    @Override
+    public Response handle(Call call) throws ApiError, IOException {
+        Map<String, String> query = call.query(Set.of("explain"));
+        boolean explain = Call.flag(query, "explain");
+        byte[] body = call.jsonBody();
+        Decider.Decided d = decider.decide(engine -> RequestJson.read(body, engine.policy().request()), explain);
+        return Response.json(200, DecisionJson.envelope(d.decision()));
+    }
+}

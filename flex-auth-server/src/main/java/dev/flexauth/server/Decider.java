@@ -1,0 +1,82 @@
+package dev.flexauth.server;
+
+import dev.flexauth.engine.Decision;
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.Request;
+import dev.flexauth.engine.RequestException;
+import dev.flexauth.json.DecisionJson;
+import dev.flexauth.log.DecisionLogException;
+import dev.flexauth.reason.HttpError;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Decides and logs one request: the seam every decision endpoint goes through ({@code /v1/check}
+ * now, the AuthZEN endpoints later), so they share the engine snapshot, the decision log, the
+ * fail-closed rule and the metrics. The engine is read once, the request is mapped against that
+ * engine's Request table, decided, and written to the decision log before the caller may answer.
+ * If the log cannot be written, no decision is answered at all, allow or deny: the caller gets
+ * 503 {@code decision_log_unavailable}. Thread-safe.
+ */
+final class Decider {
+
+    /** Maps a wire request onto the Request table of the engine that will decide it. */
+    @FunctionalInterface
+    interface RequestMapper {
+        Request map(Engine engine) throws RequestException;
+    }
+
+    /** A decision that is in the decision log (seq 0 when the server runs without one). */
+    record Decided(Decision decision, long seq) {
+    }
+
+    private final Supplier<Engine> engines;
+    private final AuditLog log;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock) {
+        this.engines = engines;
+        this.log = log;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Maps, decides and logs one request.
+     *
+     * @throws ApiError 400 with the request code if the request does not fit the Request table,
+     *     503 {@code decision_log_unavailable} if the decision could not be logged
+     */
+    Decided decide(RequestMapper mapper, boolean explain) throws ApiError {
+        long start = System.nanoTime();
+        Engine engine = engines.get();
+        Request request;
+        try {
+            request = mapper.map(engine);
+        } catch (RequestException e) {
+            throw ApiError.of(e);
+        }
+        Decision decision = explain ? engine.explain(request) : engine.check(request);
+        Instant time = clock.instant();
+        long seq = 0;
+        if (log != null) {
+            long micros = (System.nanoTime() - start) / 1000;
+            try {
+                seq = log.append(DecisionJson.logBody(decision, time, micros));
+            } catch (DecisionLogException e) {
+                metrics.unlogged();
+                throw ApiError.of(HttpError.DECISION_LOG_UNAVAILABLE, "the decision log cannot be written, so no decision"
+                        + " is answered (no allow without an audit record); retry later, and see /healthz").withHeader("Retry-After", "1");
+            } catch (IllegalArgumentException e) {
+                // Only a body limit raised far above the default lets a request outgrow a log line (1 MiB).
+                metrics.unlogged();
+                throw ApiError.of(HttpError.PAYLOAD_TOO_LARGE, "the request is too large to be recorded in the decision log"
+                        + " (one line holds at most 1 MiB); send a smaller request");
+            }
+        }
+        metrics.decision(decision, System.nanoTime() - start);
+        return new Decided(decision, seq);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.flexauth.server;
+
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.engine.LoadException;
+import dev.flexauth.log.DecisionLog;
+import dev.flexauth.log.DecisionLogException;
+import dev.flexauth.server.Router.Access;
+import dev.flexauth.server.Router.Route;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code flex-auth serve}: the HTTP adapter over the engine, on the JDK's
+ * {@code com.sun.net.httpserver}. {@link #start} loads and validates the registry and policy pair
+ * and refuses to start without a valid one (there is no empty state), then serves
+ * {@code /healthz}, {@code POST /v1/check}, {@code /metrics} and, with an admin token,
+ * {@code POST /v1/admin/reload}. It reloads on file changes and on SIGHUP when the config says so
+ * (the default): the handler is installed by {@code start} and restored by {@code close}. The
+ * caller owns SIGTERM: a shutdown hook that calls {@link #close()}. Thread-safe.
+ */
+public final class FlexAuthServer implements AutoCloseable {
+    private static final int BACKLOG = 128;
+
+    private final ServerConfig config;
+    private final ServerLog log;
+    private final HttpServer http;
+    private final Admission admission;
+    private final Router router;
+    private final Reloader reloader;
+    private final AuditLog auditLog;
+    private final ScheduledExecutorService timer;
+    private final FileWatcher watcher;
+    private final Sighup sighup;
+    private final InetSocketAddress address;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private FlexAuthServer(ServerConfig config, ServerLog log, HttpServer http, Admission admission, Router router,
+            Reloader reloader, AuditLog auditLog) {
+        this.config = config;
+        this.log = log;
+        this.http = http;
+        this.admission = admission;
+        this.router = router;
+        this.reloader = reloader;
+        this.auditLog = auditLog;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-timer-"));
+        if (auditLog != null) {
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    auditLog.tick();
+                } catch (RuntimeException e) {
+                    // A throwing task would stop the schedule, and with it every recovery.
+                    log.info("decision log recovery tick failed: " + e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
+        this.watcher = config.watchFiles() ? watch() : null;
+        this.sighup = config.reloadOnSighup() ? installSighup() : null;
+        http.start();
+        this.address = http.getAddress();
+    }
+
+    /**
+     * Loads the pair, opens the decision log, binds and starts serving.
+     *
+     * @throws ServerStartException listing every problem: of the registry and policy pair, the
+     *     token and TLS files, the decision log, the address
+     */
+    public static FlexAuthServer start(ServerConfig config) throws ServerStartException {
+        return start(config, ServerLog.stderr());
+    }
+
+    static FlexAuthServer start(ServerConfig config, ServerLog log) throws ServerStartException {
+        // Before any class of the JDK's HTTP server reads them.
+        JdkHttpProperties.apply(config.readTimeout(), log);
+        List<String> problems = new ArrayList<>();
+        BearerToken checkToken = token(config.tokenFile(), "--token-file", problems);
+        BearerToken adminToken = token(config.adminTokenFile(), "--admin-token-file", problems);
+        if (checkToken != null && adminToken != null && checkToken.sameAs(adminToken)) {
+            problems.add("--token-file and --admin-token-file hold the same token, so the check token would open the admin"
+                    + " endpoint; give each its own token");
+        }
+        HttpsConfigurator tls = null;
+        if (config.tls()) {
+            try {
+                tls = Tls.configurator(config.tlsKeystore(), config.tlsPasswordFile());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        EngineLoader loader = EngineLoader.defaults();
+        String files = Reloader.fingerprint(config.registry(), config.policy());
+        Engine initial = null;
+        try {
+            initial = loader.load(config.registry(), config.policy());
+        } catch (LoadException e) {
+            problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+        }
+        if (!problems.isEmpty()) {
+            throw new ServerStartException(problems, null);
+        }
+
+        Metrics metrics = new Metrics();
+        AuditLog auditLog = null;
+        if (config.log() != null) {
+            try {
+                auditLog = new AuditLog(DecisionLog.builder(config.log()).fsync(config.logFsync()).open(), metrics, log);
+            } catch (DecisionLogException e) {
+                throw new ServerStartException(List.of("--log " + config.log() + ": " + e.getMessage()), e);
+            }
+        }
+        HttpServer http;
+        try {
+            if (tls == null) {
+                http = HttpServer.create(config.address(), BACKLOG);
+            } else {
+                HttpsServer https = HttpsServer.create(config.address(), BACKLOG);
+                https.setHttpsConfigurator(tls);
+                http = https;
+            }
+        } catch (IOException e) {
+            if (auditLog != null) {
+                auditLog.close();
+            }
+            throw new ServerStartException(List.of("--addr " + config.address().getHostString() + ":" + config.address().getPort()
+                    + ": cannot listen there (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"), e);
+        }
+
+        Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, metrics, log,
+                Clock.systemUTC());
+        Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
+        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC());
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log())));
+        routes.add(new Route("/v1/check", List.of("POST"), Access.CHECK, new CheckEndpoint(decider)));
+        routes.add(new Route("/metrics", List.of("GET"), Access.OPEN, new MetricsEndpoint(metrics, reloader, auditLog, admission)));
+        if (adminToken != null) {
+            // The answer must beat the JDK's response timer, which is the read timeout.
+            long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);
+            routes.add(new Route("/v1/admin/reload", List.of("POST"), Access.ADMIN,
+                    new ReloadEndpoint(reloader, Duration.ofMillis(waitMillis))));
+        }
+        Router router = new Router(routes, checkToken, adminToken, config.maxBodyBytes(), metrics, log);
+        http.createContext("/", router);
+        http.setExecutor(admission);
+        FlexAuthServer server = new FlexAuthServer(config, log, http, admission, router, reloader, auditLog);
+        log.info("listening on " + (config.tls() ? "https://" : "http://") + server.address.getHostString() + ":"
+                + server.address.getPort() + " (" + config.workerThreads() + " workers, queue " + config.queueCapacity()
+                + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
+                + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))
+                + "; check token " + (checkToken == null ? "off" : "on") + "; admin endpoint " + (adminToken == null ? "off" : "on")
+                + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null) + ")");
+        return server;
+    }
+
+    private static String reloadTriggers(ServerConfig config, boolean sighup, boolean admin) {
+        List<String> triggers = new ArrayList<>();
+        if (config.watchFiles()) {
+            triggers.add("file change");
+        }
+        if (sighup) {
+            triggers.add("SIGHUP");
+        }
+        if (admin) {
+            triggers.add("POST /v1/admin/reload");
+        }
+        return triggers.isEmpty() ? "restart only" : String.join(", ", triggers);
+    }
+
+    private static BearerToken token(Path file, String option, List<String> problems) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return BearerToken.read(file, option);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    private FileWatcher watch() {
+        try {
+            return FileWatcher.start(List.of(config.registry(), config.policy()), config.reloadDebounce(),
+                    reloader::requestIfChanged, timer, log);
+        } catch (IOException e) {
+            log.info("cannot watch the registry and policy files (" + e + "); SIGHUP and the admin endpoint still reload");
+            return null;
+        }
+    }
+
+    private Sighup installSighup() {
+        try {
+            return Sighup.install(reloader::requestOnSignal);
+        } catch (UnsupportedOperationException e) {
+            log.info("cannot handle SIGHUP here (" + e.getMessage() + "); file changes and the admin endpoint still reload");
+            return null;
+        }
+    }
+
+    /** The address the server listens on, with the port it bound (useful after asking for port 0). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * Stops gracefully and returns when stopped: stops accepting connections, answers requests that
+     * arrive on open connections with 503 {@code shutting_down}, lets requests in flight finish (up
+     * to the read timeout), then closes every connection, syncs and closes the decision log and
+     * restores the previous SIGHUP handler. Idempotent; a second caller waits for the first.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitTermination();
+            return;
+        }
+        try {
+            log.info("stopping: refusing new requests, finishing those in flight");
+            router.beginShutdown();
+            int grace = (int) config.readTimeout().toSeconds();
+            // stop() closes the listening socket at once, then waits; on JDK 17 it waits the whole
+            // delay even when idle, so it waits on its own thread while we watch the requests.
+            Thread stopper = new Thread(() -> http.stop(grace), "flex-auth-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+            boolean drained = router.awaitIdle(grace * 1000L);
+            http.stop(0);
+            admission.shutdown(1000);
+            if (watcher != null) {
+                watcher.close();
+            }
+            if (sighup != null) {
+                sighup.restore();
+            }
+            timer.shutdownNow();
+            reloader.close();
+            if (auditLog != null) {
+                try {
+                    auditLog.close();
+                } catch (DecisionLogException e) {
+                    log.info("decision log: the final sync failed: " + e.getMessage());
+                }
+            }
+            log.info(drained ? "stopped" : "stopped; requests still in flight after " + grace + " s were cut off");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished (from another thread, e.g. a shutdown hook). */
+    public void awaitTermination() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The request executor, for tests that need to see it saturated. */
+    Admission admission() {
+        return admission;
+    }
+
+    /** Requests being answered now; for tests. */
+    int requestsInFlight() {
+        return router.inFlight();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.flexauth.server;
+
+import dev.flexauth.engine.Engine;
+import dev.flexauth.log.DecisionLog;
+import dev.flexauth.registry.Source;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET}/{@code HEAD /healthz}: the operators' pre-flight ({@code curl -fsS <url>/healthz}).
+ * 200 with status {@code ok}, or {@code degraded} while the latest reload was rejected or Examples
+ * fail against the pair in service (decisions are still answered); 503 with {@code unavailable}
+ * while the decision log cannot be written, so decisions cannot be answered. (A stopping server
+ * answers 503 {@code shutting_down} to everything.) There is no state without a validated pair,
+ * so there is no "starting" answer.
+ */
+final class HealthEndpoint implements Router.Endpoint {
+    private final Reloader reloader;
+    private final AuditLog log;
+    private final Path logPath;
+
+    HealthEndpoint(Reloader reloader, AuditLog log, Path logPath) {
+        this.reloader = reloader;
+        this.log = log;
+        this.logPath = logPath;
+    }
+
+    @Override
+    public Response handle(Call call) {
+        Reloader.State state = reloader.state();
+        DecisionLog.Status logStatus = log == null ? null : log.status();
+        boolean logDown = logStatus != null && logStatus.state() == DecisionLog.State.FAILED;
+        String status = logDown ? "unavailable"
+                : !state.last().accepted() || state.loaded().examplesFailed() > 0 ? "degraded" : "ok";
+
+        Engine engine = state.loaded().engine();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("package", engine.policy().name());
+        policy.put("version", engine.policy().version());
+        policy.put("digest", engine.policy().digest());
+        policy.put("loaded_at", state.loaded().policyLoadedAt());
+        body.put("policy", policy);
+        Map<String, Object> registry = new LinkedHashMap<>();
+        Source source = engine.registry().source();
+        registry.put("digest", engine.registry().digest());
+        registry.put("generated_at", source.generatedAt());
+        Map<String, Object> from = new LinkedHashMap<>();
+        from.put("system", source.system());
+        from.put("inventory", source.inventory());
+        registry.put("source", from);
+        registry.put("entities", new LinkedHashMap<>(engine.registry().counts()));
+        registry.put("loaded_at", state.loaded().registryLoadedAt());
+        body.put("registry", registry);
+        Map<String, Object> examples = new LinkedHashMap<>();
+        examples.put("passed", state.loaded().examplesPassed());
+        examples.put("failed", state.loaded().examplesFailed());
+        examples.put("failures", state.loaded().exampleFailures());
+        body.put("examples", examples);
+        Map<String, Object> last = new LinkedHashMap<>();
+        last.put("result", state.last().result().label());
+        last.put("trigger", state.last().trigger().label());
+        last.put("time", state.last().time());
+        last.put("errors", state.last().errors());
+        body.put("last_reload", last);
+        Map<String, Object> decisionLog = new LinkedHashMap<>();
+        decisionLog.put("enabled", logStatus != null);
+        if (logStatus != null) {
+            decisionLog.put("state", logStatus.state() == DecisionLog.State.OK ? "ok" : "failed");
+            decisionLog.put("path", logPath.toString());
+            decisionLog.put("last_seq", logStatus.lastSeq());
+            decisionLog.put("last_error", logStatus.lastError());
+            decisionLog.put("failed_since", logStatus.failedSince());
+        }
+        body.put("decision_log", decisionLog);
+        return Response.json("unavailable".equals(status) ? 503 : 200, body);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.flexauth.server;
+
+import dev.flexauth.engine.Decision;
+import dev.flexauth.engine.Engine;
+import dev.flexauth.log.DecisionLog;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The server's counters and the Prometheus text exposition (format 0.0.4) of them and of the
+ * gauges read from the serving state. Names start with {@code flexauth_}; docs/http-api.md lists
+ * them. Counting is lock-free ({@link LongAdder}s); rendering reads a consistent-enough snapshot.
+ * Thread-safe.
+ */
+final class Metrics {
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Upper bounds of the check latency buckets, in seconds. */
+    private static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+        0.25, 0.5, 1, 2.5};
+
+    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> reloads = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+    private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length + 1];
+    private final LongAdder latencyCount = new LongAdder();
+    private final LongAdder latencyNanos = new LongAdder();
+    private final LongAdder unlogged = new LongAdder();
+    private final LongAdder logFailures = new LongAdder();
+
+    Metrics() {
+        for (int i = 0; i < latencyBuckets.length; i++) {
+            latencyBuckets[i] = new LongAdder();
+        }
+    }
+
+    void decision(Decision d, long nanos) {
+        decisions.computeIfAbsent(label("effect", d.effect().label()) + "," + label("reason", d.reason()), k -> new LongAdder())
+                .increment();
+        int i = 0;
+        while (i < BUCKETS.length && nanos > BUCKETS[i] * 1e9) {
+            i++;
+        }
+        latencyBuckets[i].increment();
+        latencyCount.increment();
+        latencyNanos.add(nanos);
+    }
+
+    void unlogged() {
+        unlogged.increment();
+    }
+
+    void logFailure() {
+        logFailures.increment();
+    }
+
+    void reload(ReloadOutcome outcome) {
+        reloads.computeIfAbsent(label("result", outcome.result().label()) + "," + label("trigger", outcome.trigger().label()),
+                k -> new LongAdder()).increment();
+    }
+
+    void response(int status) {
+        responses.computeIfAbsent(status, k -> new LongAdder()).increment();
+    }
+
+    /** The exposition: the counters, and gauges from {@code state}, {@code log} (null if none) and {@code admission}. */
+    String render(Reloader.State state, DecisionLog.Status log, Admission admission) {
+        StringBuilder sb = new StringBuilder(4096);
+        counter(sb, "flexauth_decisions_total", "Decisions answered, by effect and reason.", decisions);
+        counter(sb, "flexauth_decisions_unlogged_total",
+                "Decisions refused with 503 because the decision log could not be written.", unlogged.sum());
+
+        head(sb, "flexauth_check_duration_seconds", "histogram",
+                "Time to map, decide and log one check request, from its parsed body to its answer.");
+        long cumulative = 0;
+        for (int i = 0; i <= BUCKETS.length; i++) {
+            cumulative += latencyBuckets[i].sum();
+            String le = i < BUCKETS.length ? number(BUCKETS[i]) : "+Inf";
+            sb.append("flexauth_check_duration_seconds_bucket{le=\"").append(le).append("\"} ").append(cumulative).append('\n');
+        }
+        sb.append("flexauth_check_duration_seconds_sum ").append(number(latencyNanos.sum() / 1e9)).append('\n');
+        sb.append("flexauth_check_duration_seconds_count ").append(latencyCount.sum()).append('\n');
+
+        Engine engine = state.loaded().engine();
+        head(sb, "flexauth_engine_info", "gauge", "The policy package and registry snapshot in service (always 1).");
+        sb.append("flexauth_engine_info{").append(label("package", engine.policy().name())).append(',')
+                .append(label("version", engine.policy().version())).append(',')
+                .append(label("policy_digest", engine.policy().digest())).append(',')
+                .append(label("registry_digest", engine.registry().digest())).append("} 1\n");
+        head(sb, "flexauth_registry_entities", "gauge", "Entities in the registry snapshot in service, by kind.");
+        engine.registry().counts().forEach((kind, n) ->
+                sb.append("flexauth_registry_entities{").append(label("kind", kind)).append("} ").append(n).append('\n'));
+        head(sb, "flexauth_policy_examples", "gauge", "The policy package's Examples against the pair in service, by result.");
+        sb.append("flexauth_policy_examples{result=\"passed\"} ").append(state.loaded().examplesPassed()).append('\n');
+        sb.append("flexauth_policy_examples{result=\"failed\"} ").append(state.loaded().examplesFailed()).append('\n');
+
+        counter(sb, "flexauth_reloads_total", "Reloads of the registry and policy, by result and trigger.", reloads);
+        head(sb, "flexauth_last_reload_rejected", "gauge",
+                "1 while the latest reload was rejected and the previous pair keeps serving, else 0.");
+        sb.append("flexauth_last_reload_rejected ").append(state.last().accepted() ? 0 : 1).append('\n');
+
+        if (log != null) {
+            head(sb, "flexauth_decision_log_up", "gauge", "1 while the decision log can be written, 0 while decisions are refused.");
+            sb.append("flexauth_decision_log_up ").append(log.state() == DecisionLog.State.OK ? 1 : 0).append('\n');
+            counter(sb, "flexauth_decision_log_write_failures_total",
+                    "Times a decision log write or sync failed and the log stopped accepting decisions.", logFailures.sum());
+            counter(sb, "flexauth_decision_log_lines_total", "Lines this process wrote to the decision log.", log.linesWritten());
+            counter(sb, "flexauth_decision_log_syncs_total", "Syncs of the decision log to disk (one per group in fsync mode).",
+                    log.syncs());
+        }
+
+        Map<String, LongAdder> byCode = new TreeMap<>();
+        responses.forEach((status, n) -> byCode.put(label("code", Integer.toString(status)), n));
+        counter(sb, "flexauth_http_responses_total", "HTTP answers sent by flex-auth, by status code.", byCode);
+        counter(sb, "flexauth_requests_shed_total", "Requests answered 503 overloaded because every worker was busy and the queue full.",
+                admission.shed());
+        counter(sb, "flexauth_connections_dropped_total",
+                "Connections closed unanswered because even the overload answers were queued to their limit.", admission.dropped());
+        head(sb, "flexauth_worker_queue_length", "gauge", "Requests waiting for a worker.");
+        sb.append("flexauth_worker_queue_length ").append(admission.queued()).append('\n');
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, Map<String, LongAdder> series) {
+        head(sb, name, "counter", help);
+        new TreeMap<>(series).forEach((labels, n) -> sb.append(name).append('{').append(labels).append("} ").append(n.sum()).append('\n'));
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        head(sb, name, "counter", help);
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void head(StringBuilder sb, String name, String type, String help) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static String label(String name, String value) {
+        return name + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static String number(double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.flexauth.server;
+
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.EngineHolder;
+import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.engine.ExampleResult;
+import dev.flexauth.engine.LoadException;
+import dev.flexauth.server.ReloadOutcome.Digests;
+import dev.flexauth.server.ReloadOutcome.Result;
+import dev.flexauth.server.ReloadOutcome.Trigger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Loads the registry and policy files again and swaps the new engine in when the pair is valid.
+ * Every reload runs on one thread, so they never overlap and a swap always follows the load it
+ * validated. A rejected pair changes nothing but the reported state: the last good pair keeps
+ * serving. The package's Examples run on every accepted load and their failures are reported, but
+ * do not refuse the pair: removing an actor must revoke it even while an example still names it.
+ * Thread-safe.
+ */
+final class Reloader implements AutoCloseable {
+
+    /** The pair in service, when each part came into service, and its Examples' results. */
+    record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples) {
+        Loaded {
+            examples = List.copyOf(examples);
+        }
+
+        int examplesPassed() {
+            return (int) examples.stream().filter(ExampleResult::passed).count();
+        }
+
+        int examplesFailed() {
+            return examples.size() - examplesPassed();
+        }
+
+        List<String> exampleFailures() {
+            return examples.stream().filter(r -> !r.passed()).map(ExampleResult::summary).toList();
+        }
+    }
+
+    /** What healthz and the metrics show: the pair in service and the latest reload. */
+    record State(Loaded loaded, ReloadOutcome last) {
+    }
+
+    private final EngineLoader loader;
+    private final Path registry;
+    private final Path policy;
+    private final EngineHolder holder;
+    private final Metrics metrics;
+    private final ServerLog log;
+    private final Clock clock;
+    private final AtomicReference<State> state = new AtomicReference<>();
+    private final ExecutorService worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            Admission.daemons("flex-auth-reload-"));
+    private final AtomicBoolean changeCheckQueued = new AtomicBoolean();
+    private final AtomicBoolean signalQueued = new AtomicBoolean();
+    private volatile String lastSeenFiles;
+
+    /**
+     * Starts serving {@code initial}, loaded by the caller from the files whose {@link #fingerprint}
+     * was {@code initialFiles} just before; there is no empty state.
+     */
+    Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Metrics metrics,
+            ServerLog log, Clock clock) {
+        this.loader = loader;
+        this.registry = registry;
+        this.policy = policy;
+        this.holder = new EngineHolder(initial);
+        this.metrics = metrics;
+        this.log = log;
+        this.clock = clock;
+        this.lastSeenFiles = initialFiles;
+        Instant now = now();
+        Loaded loaded = new Loaded(initial, now, now, initial.runExamples());
+        Digests digests = digests(initial);
+        ReloadOutcome startup = new ReloadOutcome(Result.ACCEPTED, Trigger.STARTUP, now, digests, digests, List.of(),
+                loaded.examplesPassed(), loaded.examplesFailed());
+        state.set(new State(loaded, startup));
+        metrics.reload(startup);
+        log.info("loaded policy " + initial.policy().name() + " " + initial.policy().version() + " " + digests.policy()
+                + " and registry " + digests.registry() + " " + initial.registry().counts() + " from "
+                + initial.registry().source().system() + "/" + initial.registry().source().inventory() + " generated "
+                + initial.registry().source().generatedAt() + examples(loaded));
+    }
+
+    /** The engine in service; a check reads it once and decides on it to the end. */
+    Engine current() {
+        return holder.current();
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    /** Queues a reload and returns its outcome to come (the admin endpoint waits for it). */
+    Future<ReloadOutcome> request(Trigger trigger) {
+        return worker.submit(() -> reload(trigger));
+    }
+
+    /** Queues a reload unless one for a signal is already waiting: a burst of SIGHUPs loads once. */
+    void requestOnSignal() {
+        if (signalQueued.compareAndSet(false, true)) {
+            queue(() -> {
+                signalQueued.set(false);
+                reload(Trigger.SIGNAL);
+            });
+        }
+    }
+
+    /**
+     * Queues a look at the files (unless one is waiting) that reloads only if their bytes differ
+     * from those of the latest load: events that change nothing, such as a touch or a rewrite with
+     * the same content, do not reload.
+     */
+    void requestIfChanged() {
+        if (changeCheckQueued.compareAndSet(false, true)) {
+            queue(() -> {
+                changeCheckQueued.set(false);
+                if (!fingerprint(registry, policy).equals(lastSeenFiles)) {
+                    reload(Trigger.FILE);
+                }
+            });
+        }
+    }
+
+    private void queue(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The server is stopping: nothing left to reload for.
+        }
+    }
+
+    /** Loads, validates and swaps; runs on the reload thread only. */
+    private ReloadOutcome reload(Trigger trigger) {
+        State before = state.get();
+        Engine old = before.loaded().engine();
+        Instant now = now();
+        lastSeenFiles = fingerprint(registry, policy);
+        Engine next;
+        try {
+            next = loader.load(registry, policy);
+        } catch (LoadException e) {
+            return rejected(before, trigger, now, e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+        } catch (RuntimeException e) {
+            // A defect in a loader must not stop reloads nor replace the pair in service.
+            return rejected(before, trigger, now, List.of("unexpected " + e.getClass().getName() + ": " + e.getMessage()));
+        }
+        Digests was = digests(old);
+        Digests is = digests(next);
+        Loaded loaded = new Loaded(next,
+                is.policy().equals(was.policy()) ? before.loaded().policyLoadedAt() : now,
+                is.registry().equals(was.registry()) ? before.loaded().registryLoadedAt() : now,
+                next.runExamples());
+        ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
+                loaded.examplesPassed(), loaded.examplesFailed());
+        holder.swap(next);
+        metrics.reload(outcome);
+        log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
+                + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
+                + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
+        // Published last, so whoever sees the outcome in /healthz also finds it in the metrics and the log.
+        state.set(new State(loaded, outcome));
+        return outcome;
+    }
+
+    private ReloadOutcome rejected(State before, Trigger trigger, Instant now, List<String> errors) {
+        Digests serving = digests(before.loaded().engine());
+        ReloadOutcome outcome = new ReloadOutcome(Result.REJECTED, trigger, now, serving, serving, errors, 0, 0);
+        metrics.reload(outcome);
+        log.info("reload rejected (trigger " + trigger.label() + "); still serving policy " + serving.policy()
+                + " and registry " + serving.registry() + "; " + errors.size() + (errors.size() == 1 ? " problem: " : " problems: ")
+                + String.join(" | ", errors));
+        state.set(new State(before.loaded(), outcome));
+        return outcome;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+
+    static Digests digests(Engine engine) {
+        return new Digests(engine.policy().digest(), engine.registry().digest());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String change(String was, String is) {
+        return was.equals(is) ? is + " (unchanged)" : was + " -> " + is;
+    }
+
+    private static String examples(Loaded loaded) {
+        String s = "; examples: " + loaded.examplesPassed() + " passed, " + loaded.examplesFailed() + " failed";
+        List<String> failures = loaded.exampleFailures();
+        return failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
+    }
+
+    /** The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared by. */
+    static String fingerprint(Path registry, Path policy) {
+        return sha256(registry) + " " + sha256(policy);
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return "unreadable:" + e.getClass().getSimpleName() + ":" + Objects.toString(e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.flexauth.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code flex-auth serve} needs to start: where to listen, the registry snapshot and
+ * policy package to serve, the decision log, the tokens, TLS and the limits. Build it with
+ * {@link #defaults(Path, Path)} and the {@code with...} methods; each returns a new config, so a
+ * config is an immutable value and thread-safe.
+ *
+ * <p>Defaults: bind {@code 127.0.0.1:8080}; no decision log; no tokens (every endpoint open, the
+ * admin endpoint absent); no TLS; 64 KiB request bodies; twice the cores in worker threads (at
+ * least 4) with a queue of 256; 10 s for a client to send its request and 10 s to take its answer;
+ * file changes reloaded after a 250 ms quiet period; SIGHUP reloads. Secrets (tokens, the keystore
+ * password) are only ever read from files, never taken as values.
+ *
+ * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
+ * @param registry        the registry snapshot file
+ * @param policy          the policy package file
+ * @param log             the decision log file, or {@code null} for no decision log
+ * @param logFsync        sync decision log lines to disk before answering (in groups)
+ * @param tokenFile       a file holding the bearer token of the check endpoints, or {@code null}
+ * @param adminTokenFile  a file holding the bearer token of {@code /v1/admin/reload}, or {@code null}
+ *                        (the endpoint then does not exist)
+ * @param tlsKeystore     a PKCS#12 keystore with the server's key and certificate, or {@code null}
+ * @param tlsPasswordFile a file holding the keystore password; required with a keystore
+ * @param maxBodyBytes    the longest request body accepted
+ * @param workerThreads   threads deciding requests
+ * @param queueCapacity   requests waiting for a worker before the server answers 503
+ * @param readTimeout     the time a client has to send a request, and again to take its answer;
+ *                        whole seconds, at least one
+ * @param reloadDebounce  the quiet period after a file change before reloading
+ * @param watchFiles      reload when the registry or policy file changes
+ * @param reloadOnSighup  reload on SIGHUP (the handler is process-wide: the last server started owns it)
+ */
+public record ServerConfig(
+        InetSocketAddress address,
+        Path registry,
+        Path policy,
+        Path log,
+        boolean logFsync,
+        Path tokenFile,
+        Path adminTokenFile,
+        Path tlsKeystore,
+        Path tlsPasswordFile,
+        int maxBodyBytes,
+        int workerThreads,
+        int queueCapacity,
+        Duration readTimeout,
+        Duration reloadDebounce,
+        boolean watchFiles,
+        boolean reloadOnSighup) {
+
+    /** The default port, as in the runbook. */
+    public static final int DEFAULT_PORT = 8080;
+
+    public ServerConfig {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(reloadDebounce, "reloadDebounce");
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw new IllegalArgumentException("expected a TLS keystore and its password file together but found only the "
+                    + (tlsKeystore == null ? "password file" : "keystore") + "; give both or neither");
+        }
+        requireAtLeast("maxBodyBytes", maxBodyBytes, 1);
+        requireAtLeast("workerThreads", workerThreads, 1);
+        requireAtLeast("queueCapacity", queueCapacity, 1);
+        if (readTimeout.toMillis() < 1000 || readTimeout.toNanos() % 1_000_000_000L != 0) {
+            throw new IllegalArgumentException("expected a read timeout of whole seconds, at least 1 s, but found "
+                    + readTimeout + " (the JDK's HTTP server counts it in seconds)");
+        }
+        if (reloadDebounce.isNegative()) {
+            throw new IllegalArgumentException("expected a reload debounce of zero or more but found " + reloadDebounce);
+        }
+    }
+
+    /** The defaults (see the class description) for serving {@code registry} with {@code policy}. */
+    public static ServerConfig defaults(Path registry, Path policy) {
+        return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
+                null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
+                Duration.ofSeconds(10), Duration.ofMillis(250), true, true);
+    }
+
+    /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
+    public ServerConfig withAddress(InetSocketAddress address) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Writes the decision log to {@code log} ({@code null}: no log). */
+    public ServerConfig withLog(Path log) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Syncs decision log lines to disk before answering. */
+    public ServerConfig withLogFsync(boolean logFsync) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
+    public ServerConfig withTokenFile(Path tokenFile) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
+    public ServerConfig withAdminTokenFile(Path adminTokenFile) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
+    public ServerConfig withTls(Path keystore, Path passwordFile) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
+                passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
+    public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Decides on {@code workerThreads} threads. */
+    public ServerConfig withWorkerThreads(int workerThreads) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
+    public ServerConfig withQueueCapacity(int queueCapacity) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
+    public ServerConfig withReadTimeout(Duration readTimeout) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
+    public ServerConfig withReloadDebounce(Duration reloadDebounce) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Whether to reload when the files change. */
+    public ServerConfig withWatchFiles(boolean watchFiles) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    /** Whether to reload on SIGHUP. */
+    public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup);
+    }
+
+    private static void requireAtLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException("expected " + name + " of at least " + min + " but found " + value);
+        }
+    }
+
+    /** Whether the server answers HTTPS. */
+    public boolean tls() {
+        return tlsKeystore != null;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.flexauth.server;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The server's own log: plain text lines on standard error, {@code <time> flex-auth: <message>},
+ * for operators (start, reloads, decision-log failures and recoveries, defects), one line per
+ * event: line breaks inside a message become {@code " | "}, so a log shipper never splits an event
+ * and no file name or error text can forge a line. It never receives request bodies, tokens or
+ * header values, so nothing secret can reach it. Thread-safe: a line is written whole.
+ */
+final class ServerLog {
+    private final PrintStream out;
+    private final Clock clock;
+
+    ServerLog(PrintStream out, Clock clock) {
+        this.out = out;
+        this.clock = clock;
+    }
+
+    static ServerLog stderr() {
+        return new ServerLog(System.err, Clock.systemUTC());
+    }
+
+    void info(String message) {
+        String line = clock.instant().truncatedTo(ChronoUnit.MILLIS) + " flex-auth: " + message.replaceAll("\\R", " | ");
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+}

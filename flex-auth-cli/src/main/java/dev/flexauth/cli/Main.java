@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Authorization decisions from a registry snapshot and a Markdown policy package.",
         subcommands = {
+            ServeCommand.class,
             LoadRegistryCommand.class,
             CheckCommand.class,
             TestCommand.class,
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             DiffCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
+            CdsTrainingCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
@@ -46,9 +48,18 @@ public final class Main implements Runnable {
             description = "Show more detail: passing examples, and the stack trace of an error.")
     boolean verbose;
 
+    private static volatile boolean exiting;
+
     /** Starts the command and exits with its code. */
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        exiting = true;
+        System.exit(code);
+    }
+
+    /** Whether the process is exiting through {@link #main} (rather than on a signal). */
+    static boolean exiting() {
+        return exiting;
     }
 
     /** Runs the command with {@code args} on the process's standard streams and returns the exit code. */
@@ -90,7 +101,8 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         Set<String> names = new LinkedHashSet<>();
-        spec.subcommands().values().forEach(c -> names.add(c.getCommandName()));
+        spec.subcommands().values().stream().filter(c -> !c.getCommandSpec().usageMessage().hidden())
+                .forEach(c -> names.add(c.getCommandName()));
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command; one of: " + String.join(", ", names));
     }
 }

@@ -3,7 +3,9 @@ package dev.flexauth.cli;
 import dev.flexauth.server.FlexAuthServer;
 import dev.flexauth.server.ServerConfig;
 import dev.flexauth.server.ServerStartException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -85,6 +87,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config();
+        if (log != null && log.toAbsolutePath().getParent() != null) {
+            // The runbook logs to /var/log/flex-auth/...: a first start creates the directory, like mkdir -p.
+            try {
+                Files.createDirectories(log.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new CliFailure("cannot_start", "error: cannot create the decision log's directory "
+                        + log.toAbsolutePath().getParent() + ": " + Failures.io(e));
+            }
+        }
         FlexAuthServer server;
         try {
             server = FlexAuthServer.start(config);

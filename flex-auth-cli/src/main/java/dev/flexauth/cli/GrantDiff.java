@@ -392,7 +392,7 @@ final class GrantDiff {
     }
 
     /** The integers cut at every bound: below the least, each bound, between bounds, above the greatest. */
-    static List<Atom> ranges(Set<Object> values) {
+    private static List<Atom> ranges(Set<Object> values) {
         TreeSet<Long> bounds = new TreeSet<>();
         values.stream().filter(v -> v instanceof Long).forEach(v -> bounds.add((Long) v));
         List<Atom> out = new ArrayList<>();

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Decides and logs one request: the seam every decision endpoint goes through ({@code /v1/check}
- * now, the AuthZEN endpoints later), so they share the engine snapshot, the decision log, the
+ * and the AuthZEN endpoints), so they share the engine snapshot, the decision log, the
  * fail-closed rule and the metrics. The engine is read once, the request is mapped against that
  * engine's Request table, decided, and written to the decision log before the caller may answer.
  * If the log cannot be written, no decision is answered at all, allow or deny: the caller gets
@@ -58,6 +58,20 @@ final class Decider {
         } catch (RequestException e) {
             throw ApiError.of(e);
         }
+        return decide(engine, request, explain, start);
+    }
+
+    /** The engine in service now: a batch reads it once and decides all its items on it. */
+    Engine engine() {
+        return engines.get();
+    }
+
+    /**
+     * Decides and logs {@code request} on {@code engine}, timing from {@code start} ({@link System#nanoTime()}).
+     *
+     * @throws ApiError 503 {@code decision_log_unavailable} if the decision could not be logged
+     */
+    Decided decide(Engine engine, Request request, boolean explain, long start) throws ApiError {
         Decision decision = explain ? engine.explain(request) : engine.check(request);
         Instant time = clock.instant();
         long seq = 0;

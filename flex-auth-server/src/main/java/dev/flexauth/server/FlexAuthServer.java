@@ -149,6 +149,10 @@ public final class FlexAuthServer implements AutoCloseable {
         routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log())));
         routes.add(new Route("/v1/check", List.of("POST"), Access.CHECK, new CheckEndpoint(decider)));
         routes.add(new Route("/metrics", List.of("GET"), Access.OPEN, new MetricsEndpoint(metrics, reloader, auditLog, admission)));
+        AuthzenEndpoints authzen = new AuthzenEndpoints(decider, config.publicUrl(), config.tls());
+        routes.add(new Route("/access/v1/evaluation", List.of("POST"), Access.CHECK, authzen::evaluation));
+        routes.add(new Route("/access/v1/evaluations", List.of("POST"), Access.CHECK, authzen::evaluations));
+        routes.add(new Route("/.well-known/authzen-configuration", List.of("GET"), Access.OPEN, authzen::metadata));
         if (adminToken != null) {
             // The answer must beat the JDK's response timer, which is the read timeout.
             long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);

@@ -43,6 +43,8 @@ final class Router implements HttpHandler {
         }
     }
 
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final BearerToken checkToken;
     private final BearerToken adminToken;
@@ -124,6 +126,11 @@ final class Router implements HttpHandler {
         h.set("Cache-Control", "no-store");
         h.set("X-Content-Type-Options", "nosniff");
         response.headers().forEach(h::set);
+        String requestId = exchange.getRequestHeaders().getFirst("X-Request-ID");
+        if (requestId != null && REQUEST_ID.matcher(requestId).matches()) {
+            // Echoed so a caller (an AuthZEN PEP) can match answers to requests; anything odd is dropped, not echoed.
+            h.set("X-Request-ID", requestId);
+        }
         try {
             if (head) {
                 // The length a GET would have, as HEAD promises; the JDK then sends no body.

@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param reloadDebounce  the quiet period after a file change before reloading
  * @param watchFiles      reload when the registry or policy file changes
  * @param reloadOnSighup  reload on SIGHUP (the handler is process-wide: the last server started owns it)
+ * @param publicUrl       the base URL clients reach the server by, named in the AuthZEN metadata, or
+ *                        {@code null} to derive it from each request's {@code Host} header
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -52,7 +54,8 @@ public record ServerConfig(
         Duration readTimeout,
         Duration reloadDebounce,
         boolean watchFiles,
-        boolean reloadOnSighup) {
+        boolean reloadOnSighup,
+        String publicUrl) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -74,6 +77,10 @@ public record ServerConfig(
             throw new IllegalArgumentException("expected a read timeout of whole seconds, at least 1 s, but found "
                     + readTimeout + " (the JDK's HTTP server counts it in seconds)");
         }
+        if (publicUrl != null && !publicUrl.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~/-]*)?")) {
+            throw new IllegalArgumentException("expected a public URL such as https://flex-auth.example.com (scheme, host,"
+                    + " optional port and path, no query) but found " + publicUrl);
+        }
         if (reloadDebounce.isNegative()) {
             throw new IllegalArgumentException("expected a reload debounce of zero or more but found " + reloadDebounce);
         }
@@ -83,98 +90,108 @@ public record ServerConfig(
     public static ServerConfig defaults(Path registry, Path policy) {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
-                Duration.ofSeconds(10), Duration.ofMillis(250), true, true);
+                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup);
+                reloadOnSighup, publicUrl);
+    }
+
+    /**
+     * Names the server's public base URL in its AuthZEN metadata (set it behind a proxy or tunnel);
+     * {@code null}: derived from each request's {@code Host} header.
+     */
+    public ServerConfig withPublicUrl(String publicUrl) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
     }
 
     private static void requireAtLeast(String name, int value, int min) {

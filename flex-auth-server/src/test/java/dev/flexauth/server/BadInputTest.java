@@ -212,7 +212,7 @@ class BadInputTest {
 
         assertEquals(404, r.status());
         assertEquals("not_found", r.error());
-        assertEquals("no endpoint at /v1/checks; the endpoints are /healthz, /v1/check, /metrics", r.message());
+        assertEquals("no endpoint at /v1/checks; the endpoints are /healthz, /v1/check, /metrics, /access/v1/evaluation, /access/v1/evaluations, /.well-known/authzen-configuration", r.message());
     }
 
     @Test

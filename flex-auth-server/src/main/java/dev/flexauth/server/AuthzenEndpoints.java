@@ -1,0 +1,98 @@
+package dev.flexauth.server;
+
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.RequestException;
+import dev.flexauth.json.AuthzenJson;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The OpenID AuthZEN Authorization API 1.0 endpoints. The mapping from AuthZEN members to request
+ * fields is the policy package's (its Request table's {@code authzen} column, applied by
+ * {@link AuthzenJson}); every decision goes through the same {@link Decider} as {@code /v1/check},
+ * so it is logged and counted the same way.
+ */
+final class AuthzenEndpoints {
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+
+    private final Decider decider;
+    private final String publicUrl;
+    private final boolean tls;
+
+    AuthzenEndpoints(Decider decider, String publicUrl, boolean tls) {
+        this.decider = decider;
+        this.publicUrl = publicUrl;
+        this.tls = tls;
+    }
+
+    /** {@code POST /access/v1/evaluation}: one evaluation. */
+    Response evaluation(Call call) throws ApiError, IOException {
+        call.query(Set.of());
+        byte[] body = call.jsonBody();
+        Decider.Decided d = decider.decide(engine -> AuthzenJson.readEvaluation(body, engine.policy().request()), false);
+        return Response.json(200, AuthzenJson.evaluationResponse(d.decision()));
+    }
+
+    /**
+     * {@code POST /access/v1/evaluations}: a batch, decided item by item on one engine, so a reload
+     * in the middle of a batch cannot split it between two policies.
+     */
+    Response evaluations(Call call) throws ApiError, IOException {
+        call.query(Set.of());
+        byte[] body = call.jsonBody();
+        long start = System.nanoTime();
+        Engine engine = decider.engine();
+        AuthzenJson.Batch batch;
+        try {
+            batch = AuthzenJson.readEvaluations(body, engine.policy().request());
+        } catch (RequestException e) {
+            throw ApiError.of(e);
+        }
+        List<Object> results;
+        try {
+            results = AuthzenJson.run(batch, request -> {
+                try {
+                    return decider.decide(engine, request, false, start).decision();
+                } catch (ApiError e) {
+                    throw new Refused(e);
+                }
+            });
+        } catch (Refused r) {
+            // The decision log could not record an item: no part of the batch is answered.
+            throw r.error;
+        }
+        return Response.json(200, AuthzenJson.evaluationsResponse(results));
+    }
+
+    /** {@code GET /.well-known/authzen-configuration}: where the evaluation endpoints are. */
+    Response metadata(Call call) throws ApiError {
+        call.query(Set.of());
+        return Response.json(200, AuthzenJson.metadata(issuer(call)));
+    }
+
+    /** The configured public URL, else the scheme and the request's Host (when it is a plain host[:port]). */
+    private String issuer(Call call) throws ApiError {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = call.header("Host");
+        if (host == null || !HOST.matcher(host).matches()) {
+            throw ApiError.of(dev.flexauth.reason.HttpError.BAD_REQUEST, "the Host header is missing or not a host[:port];"
+                    + " send one, or start the server with --public-url");
+        }
+        return (tls ? "https://" : "http://") + host;
+    }
+
+    /** Carries an {@link ApiError} out of the batch loop's function. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ApiError error;
+
+        Refused(ApiError error) {
+            super(null, null, false, false);
+            this.error = error;
+        }
+    }
+}

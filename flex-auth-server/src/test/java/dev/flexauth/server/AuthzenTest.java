@@ -1,0 +1,147 @@
+package dev.flexauth.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.json.Json;
+import dev.flexauth.log.LogVerifier;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AuthZEN Authorization API over HTTP: the public Todo interop decisions replayed against the
+ * real server, and the ops-warden package asked by a gateway, with the decisions in the same log.
+ */
+class AuthzenTest {
+    private static final Path TODO = Path.of("..", "examples", "authzen-todo").toAbsolutePath().normalize();
+    private static TestServer todo;
+
+    @BeforeAll
+    static void startTodo() throws Exception {
+        todo = TestServer.start(TestServer.config(TODO.resolve("registry_snapshot.json"), TODO.resolve("policy_package.md")));
+    }
+
+    @AfterAll
+    static void stopTodo() {
+        todo.close();
+    }
+
+    private static JsonNode decisions() throws Exception {
+        try (InputStream in = AuthzenTest.class.getResourceAsStream("/interop/authzen-todo/decisions.json")) {
+            return Json.MAPPER.readTree(in);
+        }
+    }
+
+    private static Reply post(TestServer s, String path, String json, String... headers) {
+        return s.post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theTodoInteropDecisionsOverHttp() throws Exception {
+        JsonNode all = decisions();
+        List<DynamicTest> tests = new ArrayList<>();
+        int i = 0;
+        for (JsonNode e : all.get("evaluation")) {
+            String body = Json.MAPPER.writeValueAsString(e.get("request"));
+            boolean expected = e.get("expected").booleanValue();
+            tests.add(DynamicTest.dynamicTest("evaluation " + i++, () -> {
+                Reply r = post(todo, "/access/v1/evaluation", body);
+                assertEquals(200, r.status(), r.body());
+                assertEquals(expected, r.json().get("decision").booleanValue(), r.body());
+            }));
+        }
+        int b = 0;
+        for (JsonNode e : all.get("evaluations")) {
+            String body = Json.MAPPER.writeValueAsString(e.get("request"));
+            List<Boolean> expected = new ArrayList<>();
+            e.get("expected").forEach(x -> expected.add(x.get("decision").booleanValue()));
+            tests.add(DynamicTest.dynamicTest("batch " + b++, () -> {
+                Reply r = post(todo, "/access/v1/evaluations", body);
+                assertEquals(200, r.status(), r.body());
+                List<Boolean> actual = new ArrayList<>();
+                r.json().get("evaluations").forEach(x -> actual.add(x.get("decision").booleanValue()));
+                assertEquals(expected, actual);
+            }));
+        }
+        assertEquals(43, tests.size(), "40 single and 3 batch evaluations");
+        return tests.stream();
+    }
+
+    @Test
+    void theRequestIdIsEchoedAndTheMetadataNamesTheEndpoints() {
+        Reply r = post(todo, "/access/v1/evaluation", "{\"subject\":{\"type\":\"user\",\"id\":\"nobody\"},"
+                + "\"action\":{\"name\":\"can_read_user\"},\"resource\":{\"type\":\"user\",\"id\":\"x\"}}", "X-Request-ID", "bfe9eb29-ab87");
+        assertEquals("bfe9eb29-ab87", r.header("X-Request-ID"));
+        assertEquals(false, r.json().get("decision").booleanValue());
+        assertEquals("unknown_user", r.json().at("/context/reason").textValue());
+
+        JsonNode m = todo.get("/.well-known/authzen-configuration").json();
+        String base = todo.url("");
+        assertEquals(base, m.get("issuer").textValue());
+        assertEquals(base + "/access/v1/evaluation", m.get("access_evaluation_endpoint").textValue());
+        assertEquals(base + "/access/v1/evaluations", m.get("access_evaluations_endpoint").textValue());
+    }
+
+    @Test
+    void malformedAuthzenRequestsAre400WithTheMember() {
+        Reply missing = post(todo, "/access/v1/evaluation", "{\"subject\":{\"type\":\"user\",\"id\":\"x\"},\"action\":{\"name\":\"a\"}}");
+        assertEquals(400, missing.status());
+        assertEquals("invalid_json", missing.error());
+        assertEquals("missing \"resource\": an AuthZEN evaluation has a subject, an action and a resource", missing.message());
+        Reply semantic = post(todo, "/access/v1/evaluations", "{\"options\":{\"evaluations_semantic\":\"some\"},\"evaluations\":[]}");
+        assertEquals(400, semantic.status());
+        Reply secret = post(todo, "/access/v1/evaluation", "{\"subject\":{\"type\":\"user\",\"id\":\"x\"},\"action\":{\"name\":\"a\"},"
+                + "\"resource\":{\"type\":\"t\",\"id\":\"1\"},\"context\":{\"api_key\":\"s3cr3t-value\"}}");
+        assertEquals(400, secret.status());
+        assertEquals("secret_material", secret.error());
+        assertTrue(!secret.body().contains("s3cr3t-value") && !todo.serverLog().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void aGatewayAsksTheOpsWardenPolicyAndTheDecisionsAreLogged(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        try (TestServer s = TestServer.start(TestServer.config().withLog(log).withPublicUrl("https://flex-auth.example/"))) {
+            Reply allow = post(s, "/access/v1/evaluation", "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},"
+                    + "\"action\":{\"name\":\"ssh.sign\"},\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"}}");
+            assertEquals(true, allow.json().get("decision").booleanValue());
+            assertEquals("agt-task-bridge", allow.json().at("/context/outputs/principal").textValue());
+            Reply batch = post(s, "/access/v1/evaluations", "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},"
+                    + "\"action\":{\"name\":\"ssh.sign\"},\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"},"
+                    + "\"evaluations\":[{\"context\":{\"ttl_hours\":999}},{\"resource\":{\"type\":\"actor\",\"id\":\"agt-gone\"}}]}");
+            JsonNode items = batch.json().get("evaluations");
+            assertEquals("ttl_out_of_bounds", items.get(0).at("/context/reason").textValue());
+            assertEquals("unknown_actor_resource", items.get(1).at("/context/reason").textValue());
+            assertEquals("https://flex-auth.example", s.get("/.well-known/authzen-configuration").json().get("issuer").textValue());
+
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(3, lines.size(), "one log line per decision, batch items included");
+            assertTrue(lines.get(0).contains(allow.json().at("/context/decision_id").textValue()));
+            assertTrue(lines.get(1).contains(items.get(0).at("/context/decision_id").textValue()));
+            assertTrue(LogVerifier.verify(log).ok());
+        }
+    }
+
+    @Test
+    void theCheckTokenGuardsTheAuthzenEndpointsButNotTheMetadata(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("check.token"), "check-token-0123456789\n");
+        try (TestServer s = TestServer.start(TestServer.config().withTokenFile(token))) {
+            String body = "{\"subject\":{\"type\":\"i\",\"id\":\"agt-state-hub-bridge\"},\"action\":{\"name\":\"ssh.sign\"},"
+                    + "\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"}}";
+            assertEquals(401, post(s, "/access/v1/evaluation", body).status());
+            assertEquals(200, post(s, "/access/v1/evaluation", body, "Authorization", "Bearer check-token-0123456789").status());
+            assertEquals(200, s.get("/.well-known/authzen-configuration").status());
+        }
+    }
+}

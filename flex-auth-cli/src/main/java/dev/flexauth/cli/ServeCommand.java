@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The file holding the keystore password.")
     Path tlsPasswordFile;
 
+    @Option(names = "--public-url", paramLabel = "URL", description = "The base URL clients reach the server by, "
+            + "named in /.well-known/authzen-configuration (default: from each request's Host header).")
+    String publicUrl;
+
     @Option(names = "--max-body-bytes", paramLabel = "N", description = "Refuse longer request bodies with 413 "
             + "(default: 65536).")
     Integer maxBodyBytes;
@@ -129,6 +133,9 @@ final class ServeCommand implements Callable<Integer> {
             c = c.withTls(tlsKeystore, tlsPasswordFile);
         }
         try {
+            if (publicUrl != null) {
+                c = c.withPublicUrl(publicUrl);
+            }
             if (maxBodyBytes != null) {
                 c = c.withMaxBodyBytes(maxBodyBytes);
             }

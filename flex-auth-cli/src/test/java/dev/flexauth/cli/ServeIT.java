@@ -36,7 +36,7 @@ class ServeIT {
         Path err = dir.resolve("serve.err");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 Cli.JAR.toString(), "serve", "--addr", "127.0.0.1:0", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY,
-                "--log", log.toString())
+                "--log", log.toString(), "--public-url", "https://flex-auth.example.com")
                 .directory(Cli.ROOT.toFile()).redirectOutput(dir.resolve("serve.out").toFile()).redirectError(err.toFile()).start();
         try {
             int port = awaitPort(p, err);
@@ -46,6 +46,9 @@ class ServeIT {
                     "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\",\"ttl_hours\":24}");
             HttpResponse<String> deny = check(http, port,
                     "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\",\"ttl_hours\":25}");
+            HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/.well-known/authzen-configuration")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve did not stop within 60 s of SIGTERM");
             JsonNode allowed = Json.MAPPER.readTree(allow.body());
@@ -59,6 +62,8 @@ class ServeIT {
                     () -> assertEquals(200, deny.statusCode()),
                     () -> assertEquals("deny", denied.get("effect").asText()),
                     () -> assertEquals("ttl_out_of_bounds", denied.get("reason").asText()),
+                    () -> assertEquals("https://flex-auth.example.com",
+                            Json.MAPPER.readTree(metadata.body()).get("issuer").asText(), metadata.body()),
                     () -> assertEquals(0, p.exitValue()),
                     () -> assertTrue(Files.readString(err).contains("flex-auth: stopped"), "the server logs its graceful stop"),
                     () -> assertEquals(List.of("ok: 2 lines verified (seq 1..2, starting at genesis)"), verified.outLines()));

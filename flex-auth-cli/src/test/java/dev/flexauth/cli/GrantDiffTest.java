@@ -61,8 +61,15 @@ class GrantDiffTest {
 
     @Test
     void refusesToEnumerateBeyondTheLimit() throws Exception {
-        Engine e = doors("registry_doors.json");
-        CliFailure f = assertThrows(CliFailure.class, () -> GrantDiff.between(e, e, 5));
+        Engine before = doors("registry_doors.json");
+        Engine after = doors("registry_doors_later.json");
+        CliFailure f = assertThrows(CliFailure.class, () -> GrantDiff.between(before, after, 5));
         assertEquals("too_many_combinations", f.code());
+    }
+
+    @Test
+    void anEntityThatDidNotChangeIsNotEnumeratedSoItsLimitDoesNotApply() throws Exception {
+        Engine e = doors("registry_doors.json");
+        assertEquals(List.of(), GrantDiff.between(e, e, 1));
     }
 }

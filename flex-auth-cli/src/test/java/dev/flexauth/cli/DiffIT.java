@@ -193,7 +193,7 @@ class DiffIT {
         Cli.Result r = diff("registry_bridge_ttl_48.json", "--max-combinations", "10");
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
-                () -> assertEquals(List.of("error: the packages tell apart more than 10 requests for actor adm-example; "
+                () -> assertEquals(List.of("error: the packages tell apart more than 10 requests for actor agt-state-hub-bridge; "
                         + "raise --max-combinations to enumerate them anyway"), r.errLines()));
     }
 }

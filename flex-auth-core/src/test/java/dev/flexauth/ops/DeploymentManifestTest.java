@@ -272,6 +272,15 @@ class DeploymentManifestTest {
         List<String> copy = runtime.all("COPY").stream().map(Containerfile.Instruction::words)
                 .filter(w -> w.get(w.size() - 1).equals(jar)).findFirst().orElseThrow(() -> new AssertionError("nothing is copied to " + jar));
         assertEquals(List.of("--from=" + build.name(), "/src/flex-auth-cli/target/flex-auth.jar", jar), copy, "the jar comes from the build stage");
+        assertTrue(Files.readString(TestFiles.root().resolve("flex-auth-cli/pom.xml"))
+                        .contains("<outputFile>${project.build.directory}/flex-auth.jar</outputFile>"),
+                "the CLI module shades target/flex-auth.jar, the jar the image copies");
+        String launcher = Files.readString(TestFiles.root().resolve("bin/flex-auth"));
+        assertTrue(launcher.contains("flex-auth-cli/target/flex-auth.jar"), "bin/flex-auth runs the jar the image copies");
+        String mavenRun = build.all("RUN").stream().map(Containerfile.Instruction::args).filter(a -> a.contains("mvn ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the build stage runs no mvn"));
+        assertTrue(mavenRun.contains("-DskipTests -pl flex-auth-cli -am package") && launcher.contains("-DskipTests -pl flex-auth-cli -am package"),
+                "the image is built with bin/flex-auth's Maven command, found " + mavenRun);
 
         String user = runtime.last("USER").args().split(":")[0];
         assertTrue(user.matches("[1-9][0-9]*"), "USER is a numeric non-root uid (runAsNonRoot can only verify those), found " + user);

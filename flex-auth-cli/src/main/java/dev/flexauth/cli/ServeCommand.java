@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,21 +101,30 @@ final class ServeCommand implements Callable<Integer> {
                         + log.toAbsolutePath().getParent() + ": " + Failures.io(e));
             }
         }
+        // The hook is in place before the server starts, so a SIGTERM at any moment stops it cleanly.
+        AtomicReference<FlexAuthServer> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Read before close(): close() lets main() return and mark the process as exiting, which
+            // would otherwise make a signal's clean stop look like a normal exit and skip halt(0).
+            boolean signalled = !Main.exiting();
+            FlexAuthServer server = running.get();
+            if (server != null) {
+                server.close();
+            }
+            if (signalled) {
+                // A signal started this shutdown and the server has stopped cleanly (or had not
+                // started): a normal end (exit 0), not the 143 the JVM would report for SIGTERM.
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        }, "flex-auth-shutdown"));
         FlexAuthServer server;
         try {
             server = FlexAuthServer.start(config);
         } catch (ServerStartException e) {
             throw new CliFailure("cannot_start", e.problems());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            if (!Main.exiting()) {
-                // A signal started this shutdown and the server has stopped cleanly: that is a
-                // normal end (exit 0), not the 143 the JVM would report for SIGTERM.
-                System.err.flush();
-                Runtime.getRuntime().halt(0);
-            }
-        }, "flex-auth-shutdown"));
+        running.set(server);
         server.awaitTermination();
         return 0;
     }

@@ -294,7 +294,9 @@ class DeploymentManifestTest {
         Set<String> copied = new TreeSet<>();
         build.all("COPY").forEach(i -> copied.add(i.words().get(0)));
         String pom = Files.readString(TestFiles.root().resolve("pom.xml"));
-        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+        // Modules added by a profile (flex-auth-bench, -Pbench) are not part of the default build the image runs.
+        int profiles = pom.indexOf("<profiles>");
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(profiles < 0 ? pom : pom.substring(0, profiles));
         assertTrue(copied.contains("pom.xml"), "the parent POM is copied");
         while (m.find()) {
             assertTrue(copied.contains(m.group(1) + "/pom.xml") && copied.contains(m.group(1) + "/src"),

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds flex-auth-bench and runs every in-process measurement behind docs/performance.md:
+#   1. CheckBenchmark (JMH, -prof gc): flex-auth, the hand-written baseline and jCasbin on the
+#      4-actor example and a 100,000-actor synthetic snapshot; every implementation is first
+#      checked against the baseline on every request of the mix, and the run stops on a mismatch.
+#   2. PolicyBenchmark (JMH, -prof gc): policy package parse + validate; full example load.
+#   3. LoadFootprint: registry load time and retained heap for 100,000 and 1,000,000 actors.
+#   4. Report: the Markdown tables, from the JSON results.
+# Results land in flex-auth-bench/target/results/ (generated snapshots in flex-auth-bench/target/snapshots/).
+#
+# Usage: bench/run-inprocess.sh [--quick]
+#   --quick        one short fork per benchmark: a smoke test, not figures to publish
+#   JMH_OPTS=...   override the JMH run options (default: -f 2 -wi 5 -w 1s -i 5 -r 1s)
+#   MVN_ARGS=-o    extra Maven arguments, e.g. offline
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JMH_OPTS=${JMH_OPTS:-"-f 2 -wi 5 -w 1s -i 5 -r 1s"}
+LOAD_RUNS=5
+if [[ "${1:-}" == "--quick" ]]; then
+  JMH_OPTS="-f 1 -wi 2 -w 200ms -i 2 -r 200ms"
+  LOAD_RUNS=2
+elif [[ $# -gt 0 ]]; then
+  echo "usage: bench/run-inprocess.sh [--quick]; got: $*" >&2
+  exit 2
+fi
+
+OUT=flex-auth-bench/target/results
+JAR=flex-auth-bench/target/benchmarks.jar
+
+# shellcheck disable=SC2086
+mvn -B ${MVN_ARGS:-} -Pbench -DskipTests -pl flex-auth-bench -am package
+mkdir -p "$OUT"
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cores: $(nproc)"
+  echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  echo "cpu: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -version 2>&1 | sed 's/^/java: /'
+  echo "jmh options: $JMH_OPTS"
+} | tee "$OUT/machine.txt"
+
+# shellcheck disable=SC2086
+java -jar "$JAR" CheckBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/check.json" | tee "$OUT/check.txt"
+# shellcheck disable=SC2086
+java -jar "$JAR" PolicyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/policy.json" | tee "$OUT/policy.txt"
+java -Xms4g -Xmx4g -cp "$JAR" dev.flexauth.bench.LoadFootprint --runs "$LOAD_RUNS" --out "$OUT/load-footprint.json" \
+  100000 1000000 | tee "$OUT/load-footprint.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+
+java -cp "$JAR" dev.flexauth.bench.Report "$OUT/check.json" "$OUT/policy.json" "$OUT/load-footprint.json" \
+  | tee "$OUT/tables.md"
+echo "tables written to $OUT/tables.md"

@@ -8,13 +8,22 @@ import java.util.Set;
  * A compiled condition: evaluates in three-valued (Kleene) logic over a request's value array and
  * its resolved entities, without maps, parsing or reflection. {@link #UNDECIDED} is the value of a
  * comparison that touches an absent field or an unknown entity; a rule matches only on {@link #TRUE}.
+ *
+ * <p>The entity of the first entity field is passed on its own and the others, if the package has
+ * more than one, in an array ({@code null} otherwise): nearly every package has one entity field,
+ * and this way a check allocates no array for it.
  */
 abstract class Cond {
     static final int FALSE = 0;
     static final int TRUE = 1;
     static final int UNDECIDED = 2;
 
-    abstract int eval(Object[] request, Entity[] entities);
+    abstract int eval(Object[] request, Entity first, Entity[] more);
+
+    /** The resolved entity of entity field {@code index} ({@code null} if absent or unknown). */
+    static Entity entity(int index, Entity first, Entity[] more) {
+        return index == 0 ? first : more[index - 1];
+    }
 
     static int not(int v) {
         return v == UNDECIDED ? UNDECIDED : 1 - v;
@@ -33,10 +42,10 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
+        int eval(Object[] r, Entity first, Entity[] more) {
             int result = TRUE;
             for (Cond c : ops) {
-                int v = c.eval(r, e);
+                int v = c.eval(r, first, more);
                 if (v == FALSE) {
                     return FALSE;
                 }
@@ -57,10 +66,10 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
+        int eval(Object[] r, Entity first, Entity[] more) {
             int result = FALSE;
             for (Cond c : ops) {
-                int v = c.eval(r, e);
+                int v = c.eval(r, first, more);
                 if (v == TRUE) {
                     return TRUE;
                 }
@@ -80,8 +89,8 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            return not(op.eval(r, e));
+        int eval(Object[] r, Entity first, Entity[] more) {
+            return not(op.eval(r, first, more));
         }
     }
 
@@ -98,7 +107,7 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
+        int eval(Object[] r, Entity first, Entity[] more) {
             Object v = r[slot];
             if (v == null) {
                 return UNDECIDED;
@@ -120,12 +129,12 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            Object a = left.get(r, e);
+        int eval(Object[] r, Entity first, Entity[] more) {
+            Object a = left.get(r, first, more);
             if (a == null) {
                 return UNDECIDED;
             }
-            Object b = right.get(r, e);
+            Object b = right.get(r, first, more);
             if (b == null) {
                 return UNDECIDED;
             }
@@ -151,12 +160,12 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            Object a = left.get(r, e);
+        int eval(Object[] r, Entity first, Entity[] more) {
+            Object a = left.get(r, first, more);
             if (a == null) {
                 return UNDECIDED;
             }
-            Object b = right.get(r, e);
+            Object b = right.get(r, first, more);
             if (b == null) {
                 return UNDECIDED;
             }
@@ -183,12 +192,12 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            Object x = item.get(r, e);
+        int eval(Object[] r, Entity first, Entity[] more) {
+            Object x = item.get(r, first, more);
             if (x == null) {
                 return UNDECIDED;
             }
-            Object l = list.get(r, e);
+            Object l = list.get(r, first, more);
             if (l == null) {
                 return UNDECIDED;
             }
@@ -209,8 +218,8 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            Object x = item.get(r, e);
+        int eval(Object[] r, Entity first, Entity[] more) {
+            Object x = item.get(r, first, more);
             if (x == null) {
                 return UNDECIDED;
             }
@@ -229,7 +238,7 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
+        int eval(Object[] r, Entity first, Entity[] more) {
             return of((r[slot] != null) != negated);
         }
     }
@@ -250,11 +259,11 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
+        int eval(Object[] r, Entity first, Entity[] more) {
             if (r[slot] == null) {
                 return UNDECIDED;
             }
-            return of((e[entity] != null) != negated);
+            return of((entity(entity, first, more) != null) != negated);
         }
     }
 
@@ -267,8 +276,8 @@ abstract class Cond {
         }
 
         @Override
-        int eval(Object[] r, Entity[] e) {
-            Object v = value.get(r, e);
+        int eval(Object[] r, Entity first, Entity[] more) {
+            Object v = value.get(r, first, more);
             return v == null ? UNDECIDED : of((Boolean) v);
         }
     }

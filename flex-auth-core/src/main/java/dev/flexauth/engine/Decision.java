@@ -14,7 +14,7 @@ import java.util.Optional;
  * The answer to one check: a unique decision id, the effect, the reason code, the outputs an
  * allow carries, and which policy package and registry snapshot made it. A deny is a decision,
  * never an exception. Immutable and thread-safe; the id's text and the outputs are computed
- * when asked, so a check allocates little more than this object.
+ * when asked, so a check of a package with one entity field allocates this object and nothing else.
  */
 public final class Decision {
     /** The {@code backend} value of every envelope flex-auth produces. */
@@ -23,16 +23,20 @@ public final class Decision {
     private final long id;
     private final Engine engine;
     private final Request request;
-    private final Entity[] entities;
+    private final Entity first;
+    private final Entity[] more;
     private final Compiler.CompiledRule rule;
     private final String reason;
     private final Trace trace;
 
-    Decision(long id, Engine engine, Request request, Entity[] entities, Compiler.CompiledRule rule, String reason, Trace trace) {
+    /** {@code first} and {@code more}: the resolved entities, split as {@link Cond#eval} takes them. */
+    Decision(long id, Engine engine, Request request, Entity first, Entity[] more, Compiler.CompiledRule rule, String reason,
+            Trace trace) {
         this.id = id;
         this.engine = engine;
         this.request = request;
-        this.entities = entities;
+        this.first = first;
+        this.more = more;
         this.rule = rule;
         this.reason = reason;
         this.trace = trace;
@@ -70,7 +74,7 @@ public final class Decision {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < rule.outputs().length; i++) {
-            Object v = rule.outputs()[i].get(request.values(), entities);
+            Object v = rule.outputs()[i].get(request.values(), first, more);
             if (v != null) {
                 m.put(rule.outputNames()[i], v);
             }

@@ -19,8 +19,6 @@ import java.util.Objects;
  * deny with reason {@value EngineReason#EVALUATION_ERROR}.
  */
 public final class Engine {
-    private static final Entity[] NO_ENTITIES = new Entity[0];
-
     private final PolicyPackage policy;
     private final Registry registry;
     private final Compiler.Program program;
@@ -72,33 +70,48 @@ public final class Engine {
         long id = DecisionIds.next();
         Object[] values = request.values();
         Compiler.EntityField[] fields = program.entityFields();
-        Entity[] entities = fields.length == 0 ? NO_ENTITIES : new Entity[fields.length];
+        Entity first = null;
+        Entity[] more = fields.length > 1 ? new Entity[fields.length - 1] : null;
         try {
             for (int i = 0; i < fields.length; i++) {
                 Object key = values[fields[i].slot()];
-                entities[i] = key == null ? null : fields[i].kind().find((String) key);
+                Entity e = key == null ? null : fields[i].kind().find((String) key);
+                if (i == 0) {
+                    first = e;
+                } else {
+                    more[i - 1] = e;
+                }
             }
-            Compiler.CompiledRule match = firstMatch(values, entities);
-            Trace trace = explain ? trace(values, entities) : null;
-            return new Decision(id, this, request, entities, match, match.reason(), trace);
+            Compiler.CompiledRule match = firstMatch(values, first, more);
+            Trace trace = explain ? trace(values, all(first, more, fields.length)) : null;
+            return new Decision(id, this, request, first, more, match, match.reason(), trace);
         } catch (RuntimeException e) {
             // A defect, not a property of the request: deny rather than skip a rule.
-            return new Decision(id, this, request, entities, null, EngineReason.EVALUATION_ERROR, null);
+            return new Decision(id, this, request, first, more, null, EngineReason.EVALUATION_ERROR, null);
         }
     }
 
-    private Compiler.CompiledRule firstMatch(Object[] values, Entity[] entities) {
+    private Compiler.CompiledRule firstMatch(Object[] values, Entity first, Entity[] more) {
         for (Compiler.CompiledRule r : program.denies()) {
-            if (r.condition() == null || r.condition().eval(values, entities) == Cond.TRUE) {
+            if (r.condition() == null || r.condition().eval(values, first, more) == Cond.TRUE) {
                 return r;
             }
         }
         for (Compiler.CompiledRule r : program.allows()) {
-            if (r.condition() == null || r.condition().eval(values, entities) == Cond.TRUE) {
+            if (r.condition() == null || r.condition().eval(values, first, more) == Cond.TRUE) {
                 return r;
             }
         }
         return program.fallback();
+    }
+
+    /** The entities in one array, indexed by entity field, as the explainer reads them. */
+    private static Entity[] all(Entity first, Entity[] more, int count) {
+        Entity[] all = new Entity[count];
+        for (int i = 0; i < count; i++) {
+            all[i] = Cond.entity(i, first, more);
+        }
+        return all;
     }
 
     private Trace trace(Object[] values, Entity[] entities) {

@@ -4,7 +4,8 @@ import dev.flexauth.registry.Entity;
 
 /** A compiled operand: reads a request field, an entity attribute or a constant; {@code null} when absent. */
 abstract class Val {
-    abstract Object get(Object[] request, Entity[] entities);
+    /** The value, {@code null} when absent; entities passed as in {@link Cond#eval}. */
+    abstract Object get(Object[] request, Entity first, Entity[] more);
 
     static final class FieldVal extends Val {
         private final int slot;
@@ -14,7 +15,7 @@ abstract class Val {
         }
 
         @Override
-        Object get(Object[] r, Entity[] e) {
+        Object get(Object[] r, Entity first, Entity[] more) {
             return r[slot];
         }
     }
@@ -30,8 +31,8 @@ abstract class Val {
         }
 
         @Override
-        Object get(Object[] r, Entity[] e) {
-            Entity x = e[entity];
+        Object get(Object[] r, Entity first, Entity[] more) {
+            Entity x = Cond.entity(entity, first, more);
             return x == null ? null : x.valueAt(attribute);
         }
     }
@@ -44,7 +45,7 @@ abstract class Val {
         }
 
         @Override
-        Object get(Object[] r, Entity[] e) {
+        Object get(Object[] r, Entity first, Entity[] more) {
             return value;
         }
     }

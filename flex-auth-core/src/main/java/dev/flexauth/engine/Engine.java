@@ -92,13 +92,25 @@ public final class Engine {
     }
 
     private Compiler.CompiledRule firstMatch(Object[] values, Entity first, Entity[] more) {
-        for (Compiler.CompiledRule r : program.denies()) {
-            if (r.condition() == null || r.condition().eval(values, first, more) == Cond.TRUE) {
+        Compiler.CompiledRule[] denies = program.denies();
+        // Bit k: deny rule k was undecided; an allow conjunct reusing it is then undecided too.
+        long undecided = 0;
+        for (int k = 0; k < denies.length; k++) {
+            Compiler.CompiledRule r = denies[k];
+            if (r.condition() == null) {
                 return r;
+            }
+            int v = r.condition().eval(values, first, more);
+            if (v == Cond.TRUE) {
+                return r;
+            }
+            if (v == Cond.UNDECIDED && k < Compiler.MAX_REUSED_DENIES) {
+                undecided |= 1L << k;
             }
         }
         for (Compiler.CompiledRule r : program.allows()) {
-            if (r.condition() == null || r.condition().eval(values, first, more) == Cond.TRUE) {
+            if ((r.reusedDenies() & undecided) == 0
+                    && (r.condition() == null || r.condition().eval(values, first, more) == Cond.TRUE)) {
                 return r;
             }
         }

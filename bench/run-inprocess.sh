@@ -4,7 +4,8 @@
 #      4-actor example and a 100,000-actor synthetic snapshot; every implementation is first
 #      checked against the baseline on every request of the mix, and the run stops on a mismatch.
 #   2. PolicyBenchmark (JMH, -prof gc): policy package parse + validate; full example load.
-#   3. LoadFootprint: registry load time and retained heap for 100,000 and 1,000,000 actors.
+#   3. LoadFootprint: registry load time and retained heap for 100,000 and 1,000,000 actors,
+#      each size in a fresh JVM with a fixed 4 GiB heap.
 #   4. Report: the Markdown tables, from the JSON results.
 # Results land in flex-auth-bench/target/results/ (generated snapshots in flex-auth-bench/target/snapshots/).
 #
@@ -46,10 +47,13 @@ mkdir -p "$OUT"
 java -jar "$JAR" CheckBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/check.json" | tee "$OUT/check.txt"
 # shellcheck disable=SC2086
 java -jar "$JAR" PolicyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/policy.json" | tee "$OUT/policy.txt"
-java -Xms4g -Xmx4g -cp "$JAR" dev.flexauth.bench.LoadFootprint --runs "$LOAD_RUNS" --out "$OUT/load-footprint.json" \
-  100000 1000000 | tee "$OUT/load-footprint.txt"
+# One fresh JVM per size, so each size's first load is a cold one, as at a server start.
+for actors in 100000 1000000; do
+  java -Xms4g -Xmx4g -cp "$JAR" dev.flexauth.bench.LoadFootprint --runs "$LOAD_RUNS" --out "$OUT/load-$actors.json" \
+    "$actors" | tee "$OUT/load-$actors.txt"
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
-java -cp "$JAR" dev.flexauth.bench.Report "$OUT/check.json" "$OUT/policy.json" "$OUT/load-footprint.json" \
+java -cp "$JAR" dev.flexauth.bench.Report "$OUT/check.json" "$OUT/policy.json" "$OUT/load-100000.json" "$OUT/load-1000000.json" \
   | tee "$OUT/tables.md"
 echo "tables written to $OUT/tables.md"

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * {@link LoadFootprint}'s output) into the Markdown tables of {@code docs/performance.md}: time per
  * check with its error, allocation per check, the ratio to the baseline and jCasbin's ratio to each.
  *
- * <p>Usage: {@code Report check.json policy.json load-footprint.json} (a missing file skips its table).
+ * <p>Usage: {@code Report check.json policy.json load-footprint.json...} (a missing file skips its table;
+ * one load file per {@link LoadFootprint} run, their rows in one table).
  */
 public final class Report {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,8 +32,9 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: Report check.json policy.json load-footprint.json, got " + args.length + " argument(s)");
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: Report check.json policy.json load-footprint.json..., got "
+                    + args.length + " argument(s)");
         }
         StringBuilder out = new StringBuilder();
         Path check = Path.of(args[0]);
@@ -43,9 +45,14 @@ public final class Report {
         if (Files.isRegularFile(policy)) {
             policyTable(rows(policy), out);
         }
-        Path load = Path.of(args[2]);
-        if (Files.isRegularFile(load)) {
-            loadTable(MAPPER.readTree(load.toFile()), out);
+        List<JsonNode> loads = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            if (Files.isRegularFile(Path.of(args[i]))) {
+                loads.add(MAPPER.readTree(Path.of(args[i]).toFile()));
+            }
+        }
+        if (!loads.isEmpty()) {
+            loadTable(loads, out);
         }
         System.out.print(out);
     }
@@ -100,17 +107,20 @@ public final class Report {
         }
     }
 
-    private static void loadTable(JsonNode load, StringBuilder out) {
-        out.append(String.format(Locale.ROOT, "%nRegistry load (%d runs, max heap %d MiB, %s)%n%n", load.get("runs").asInt(),
-                load.get("max_heap_bytes").asLong() >> 20, load.get("jvm").asText()));
+    private static void loadTable(List<JsonNode> loads, StringBuilder out) {
+        JsonNode first = loads.get(0);
+        out.append(String.format(Locale.ROOT, "%nRegistry load (each size in a fresh JVM, %d loads, max heap %d MiB, %s)%n%n",
+                first.get("runs").asInt(), first.get("max_heap_bytes").asLong() >> 20, first.get("jvm").asText()));
         out.append("| actors | snapshot | first load | warm load (median) | warm load (best) | retained heap | per actor |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (JsonNode r : load.get("results")) {
-            int actors = r.get("actors").asInt();
-            long retained = r.get("retainedBytes").asLong();
-            out.append(String.format(Locale.ROOT, "| %,d | %.0f MB | %,.0f ms | %,.0f ms | %,.0f ms | %.0f MB | %d B |%n", actors,
-                    r.get("fileBytes").asLong() / 1e6, r.get("coldMillis").asDouble(), r.get("warmMedianMillis").asDouble(),
-                    r.get("warmBestMillis").asDouble(), retained / 1e6, retained / actors));
+        for (JsonNode load : loads) {
+            for (JsonNode r : load.get("results")) {
+                int actors = r.get("actors").asInt();
+                long retained = r.get("retainedBytes").asLong();
+                out.append(String.format(Locale.ROOT, "| %,d | %.0f MB | %,.0f ms | %,.0f ms | %,.0f ms | %.0f MB | %d B |%n", actors,
+                        r.get("fileBytes").asLong() / 1e6, r.get("coldMillis").asDouble(), r.get("warmMedianMillis").asDouble(),
+                        r.get("warmBestMillis").asDouble(), retained / 1e6, retained / actors));
+            }
         }
     }
 
@@ -133,6 +143,12 @@ public final class Report {
     }
 
     private static String bytes(Double v) {
-        return v == null ? "n/a" : String.format(Locale.ROOT, "%.0f B", Math.abs(v) < 0.5 ? 0.0 : v);
+        if (v == null) {
+            return "n/a";
+        }
+        if (v >= 100_000) {
+            return String.format(Locale.ROOT, "%.2f MB", v / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.0f B", Math.abs(v) < 0.5 ? 0.0 : v);
     }
 }

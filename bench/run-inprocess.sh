@@ -9,8 +9,10 @@
 #   4. Report: the Markdown tables, from the JSON results.
 # Results land in flex-auth-bench/target/results/ (generated snapshots in flex-auth-bench/target/snapshots/).
 #
-# Usage: bench/run-inprocess.sh [--quick]
+# Usage: bench/run-inprocess.sh [--quick] [check] [policy] [load]
 #   --quick        one short fork per benchmark: a smoke test, not figures to publish
+#   check|policy|load  run only these steps (default: all three); the report uses every result
+#                  file present, so one step can be redone on its own (e.g. after a noisy run)
 #   JMH_OPTS=...   override the JMH run options (default: -f 2 -wi 5 -w 1s -i 5 -r 1s)
 #   MVN_ARGS=-o    extra Maven arguments, e.g. offline
 set -euo pipefail
@@ -18,13 +20,16 @@ cd "$(dirname "$0")/.."
 
 JMH_OPTS=${JMH_OPTS:-"-f 2 -wi 5 -w 1s -i 5 -r 1s"}
 LOAD_RUNS=5
-if [[ "${1:-}" == "--quick" ]]; then
-  JMH_OPTS="-f 1 -wi 2 -w 200ms -i 2 -r 200ms"
-  LOAD_RUNS=2
-elif [[ $# -gt 0 ]]; then
-  echo "usage: bench/run-inprocess.sh [--quick]; got: $*" >&2
-  exit 2
-fi
+STEPS=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) JMH_OPTS="-f 1 -wi 2 -w 200ms -i 2 -r 200ms"; LOAD_RUNS=2 ;;
+    check|policy|load) STEPS+=("$arg") ;;
+    *) echo "usage: bench/run-inprocess.sh [--quick] [check] [policy] [load]; got: $arg" >&2; exit 2 ;;
+  esac
+done
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(check policy load)
+wants() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 
 OUT=flex-auth-bench/target/results
 JAR=flex-auth-bench/target/benchmarks.jar
@@ -41,18 +46,25 @@ mkdir -p "$OUT"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   java -version 2>&1 | sed 's/^/java: /'
   echo "jmh options: $JMH_OPTS"
-} | tee "$OUT/machine.txt"
+  echo "steps: ${STEPS[*]}"
+} | tee "$OUT/machine-$(IFS=-; echo "${STEPS[*]}").txt"
 
-# shellcheck disable=SC2086
-java -jar "$JAR" CheckBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/check.json" | tee "$OUT/check.txt"
-# shellcheck disable=SC2086
-java -jar "$JAR" PolicyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/policy.json" | tee "$OUT/policy.txt"
-# One fresh JVM per size, so each size's first load is a cold one, as at a server start.
-for actors in 100000 1000000; do
-  java -Xms4g -Xmx4g -cp "$JAR" dev.flexauth.bench.LoadFootprint --runs "$LOAD_RUNS" --out "$OUT/load-$actors.json" \
-    "$actors" | tee "$OUT/load-$actors.txt"
-done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
+if wants check; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" CheckBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/check.json" | tee "$OUT/check.txt"
+fi
+if wants policy; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" PolicyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/policy.json" | tee "$OUT/policy.txt"
+fi
+if wants load; then
+  # One fresh JVM per size, so each size's first load is a cold one, as at a server start.
+  for actors in 100000 1000000; do
+    java -Xms4g -Xmx4g -cp "$JAR" dev.flexauth.bench.LoadFootprint --runs "$LOAD_RUNS" --out "$OUT/load-$actors.json" \
+      "$actors" | tee "$OUT/load-$actors.txt"
+  done
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine-$(IFS=-; echo "${STEPS[*]}").txt"
 
 java -cp "$JAR" dev.flexauth.bench.Report "$OUT/check.json" "$OUT/policy.json" "$OUT/load-100000.json" "$OUT/load-1000000.json" \
   | tee "$OUT/tables.md"

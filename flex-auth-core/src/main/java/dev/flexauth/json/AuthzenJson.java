@@ -170,6 +170,7 @@ public final class AuthzenJson {
         if (body.length == 0) {
             throw new RequestException(RequestCode.INVALID_JSON, null, "empty body: send an AuthZEN evaluation request object");
         }
+        Json.requireUtf8(body);
         JsonNode node;
         try {
             node = READER.readTree(body);

@@ -1,0 +1,72 @@
+package dev.flexauth.server.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The defects the hostile battery found, each pinned by its smallest request: bytes or framing
+ * that a strict reading refuses and that flex-auth once decided (some of them allowed).
+ */
+class StrictRequestTest {
+    static final String CHECK_TAIL = "dm-example\",\"subject\":\"adm-example\",\"action\":\"ssh.sign\"}";
+    static final String EVALUATION_HEAD = "{\"subject\":{\"type\":\"identity\",\"id\":\"adm-example\"},\"action\":{\"name\":\"ssh.sign\"},"
+            + "\"resource\":{\"type\":\"actor\",\"id\":\"";
+
+    static InProcessServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = InProcessServer.start(InProcessServer.config());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * "adm-example" with its first letter encoded in more bytes than UTF-8 allows (overlong forms,
+     * which decoders must refuse: RFC 3629 section 3), or with a UTF-16 surrogate or a code point
+     * beyond U+10FFFF put before it. A lenient decoder reads the overlong forms as "a" and the
+     * policy then allows an actor the bytes never named.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"c1a1", "e081a1", "f08081a1", "eda080", "f4908080"})
+    void a_body_that_is_not_utf_8_is_refused_on_every_decision_endpoint(String hex) {
+        byte[] bad = HexFormat.of().parseHex(hex);
+        byte[] a = hex.endsWith("a1") ? bad : Wire.concat(bad, latin1("a"));
+        byte[] check = Wire.concat(latin1("{\"actor\":\""), a, latin1(CHECK_TAIL));
+        byte[] evaluation = Wire.concat(latin1(EVALUATION_HEAD), a, latin1("dm-example\"}}"));
+        byte[] batch = Wire.concat(latin1(EVALUATION_HEAD), a, latin1("dm-example\"},\"evaluations\":[{}]}"));
+
+        for (Object[] c : new Object[][] {{"/v1/check", check}, {"/access/v1/evaluation", evaluation},
+            {"/access/v1/evaluations", batch}}) {
+            Answer r = Client.once(server.port(), Wire.post((String) c[0], (byte[]) c[1]));
+
+            assertEquals(400, r.status(), () -> c[0] + " " + hex + ": " + r);
+            assertEquals("invalid_json", r.error(), r::toString);
+            assertTrue(r.json().path("message").asText().startsWith("not valid UTF-8 at byte "), r::toString);
+        }
+    }
+
+    @Test
+    void the_same_request_in_proper_utf_8_is_allowed() {
+        Answer r = Client.once(server.port(), Wire.post("/v1/check", latin1("{\"actor\":\"a" + CHECK_TAIL)));
+
+        assertTrue(r.grants(), r::toString);
+        assertFalse(r.text().contains("invalid"), r::toString);
+    }
+}

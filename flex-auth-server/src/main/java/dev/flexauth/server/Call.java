@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -91,6 +92,12 @@ final class Call {
         long declared = header == null ? -1 : Long.parseLong(header.strip());
         if (declared > maxBodyBytes) {
             throw tooLarge("declares " + declared + " bytes (Content-Length), over");
+        }
+        List<String> types = exchange.getRequestHeaders().get("Content-Type");
+        if (types != null && types.size() > 1) {
+            // A singleton field (RFC 9110 8.3): reading only the first would let a proxy and flex-auth disagree.
+            throw ApiError.of(HttpError.UNSUPPORTED_MEDIA_TYPE, "Content-Type appears " + types.size()
+                    + " times; send it once, as application/json (UTF-8)").closing();
         }
         String type = header("Content-Type");
         if (!isJson(type)) {

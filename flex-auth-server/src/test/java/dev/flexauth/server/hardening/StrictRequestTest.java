@@ -69,4 +69,22 @@ class StrictRequestTest {
         assertTrue(r.grants(), r::toString);
         assertFalse(r.text().contains("invalid"), r::toString);
     }
+
+    private static byte[] allowBody() {
+        return latin1("{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\"}");
+    }
+
+    /** Content-Type is a singleton field (RFC 9110 section 8.3); the first of two once decided the body as JSON. */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "text/plain", "application/json; charset=iso-8859-1"})
+    void two_content_type_headers_are_refused_with_415(String second) {
+        byte[] body = allowBody();
+        Answer r = Client.once(server.port(), Wire.concat(latin1(Wire.head("POST", "/v1/check", "Content-Type: application/json",
+                "Content-Type: " + second, "Content-Length: " + body.length, "Connection: close")), body));
+
+        assertEquals(415, r.status(), r::toString);
+        assertEquals("unsupported_media_type", r.error());
+        assertEquals("Content-Type appears 2 times; send it once, as application/json (UTF-8)", r.json().path("message").asText());
+        assertEquals("close", r.header("Connection"));
+    }
 }

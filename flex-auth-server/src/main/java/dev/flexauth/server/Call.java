@@ -87,8 +87,13 @@ final class Call {
      * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read to its end)
      */
     byte[] jsonBody() throws ApiError, IOException {
-        // The JDK has already refused a malformed or negative Content-Length; absent means chunked.
+        // The JDK has already refused a non-numeric, negative or repeated Content-Length; absent means chunked.
         String header = header("Content-Length");
+        if (header != null && !header.strip().chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // 1*DIGIT (RFC 9110 8.6): the JDK's parseLong also accepts a sign, which a proxy may read otherwise.
+            throw ApiError.of(HttpError.BAD_REQUEST, "Content-Length \"" + shorten(header) + "\" is not a number of bytes;"
+                    + " send digits only").closing();
+        }
         long declared = header == null ? -1 : Long.parseLong(header.strip());
         if (declared > maxBodyBytes) {
             throw tooLarge("declares " + declared + " bytes (Content-Length), over");

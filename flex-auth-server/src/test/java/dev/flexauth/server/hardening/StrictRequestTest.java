@@ -87,4 +87,17 @@ class StrictRequestTest {
         assertEquals("Content-Type appears 2 times; send it once, as application/json (UTF-8)", r.json().path("message").asText());
         assertEquals("close", r.header("Connection"));
     }
+
+    /** Content-Length is 1*DIGIT (RFC 9110 section 8.6); Java's parseLong also takes a sign, and the JDK let it through. */
+    @Test
+    void a_content_length_with_a_sign_is_refused() {
+        byte[] body = allowBody();
+        Answer r = Client.once(server.port(), Wire.concat(latin1(Wire.head("POST", "/v1/check", "Content-Type: application/json",
+                "Content-Length: +" + body.length, "Connection: close")), body));
+
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("bad_request", r.error());
+        assertEquals("Content-Length \"+" + body.length + "\" is not a number of bytes; send digits only",
+                r.json().path("message").asText());
+    }
 }

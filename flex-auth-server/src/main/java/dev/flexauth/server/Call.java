@@ -113,11 +113,20 @@ final class Call {
         InputStream in = exchange.getRequestBody();
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared < 0 ? 1024 : (int) declared);
         byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            if (out.size() + n > maxBodyBytes) {
-                throw tooLarge("runs over");
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                if (out.size() + n > maxBodyBytes) {
+                    throw tooLarge("runs over");
+                }
+                out.write(buffer, 0, n);
             }
-            out.write(buffer, 0, n);
+        } catch (IOException e) {
+            if (declared >= 0) {
+                throw e; // The client went away (or timed out) mid-body: there is nobody to answer.
+            }
+            // The JDK's chunked reader fails on bad framing too; that client is still there and gets an answer.
+            throw ApiError.of(HttpError.BAD_REQUEST, "the chunked body could not be read (" + shorten(String.valueOf(e.getMessage()))
+                    + "); send it with a Content-Length, or as well-formed chunks without trailers").closing();
         }
         return out.toByteArray();
     }

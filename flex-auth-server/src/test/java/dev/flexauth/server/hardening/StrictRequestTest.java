@@ -100,4 +100,23 @@ class StrictRequestTest {
         assertEquals("Content-Length \"+" + body.length + "\" is not a number of bytes; send digits only",
                 r.json().path("message").asText());
     }
+
+    /**
+     * A chunked body the JDK cannot read (bad sizes, a chunk longer than declared, trailers, which
+     * its parser does not take) was dropped without an answer, as if the client had gone away.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"zz\r\n%s\r\n0\r\n\r\n", "ffffffffff\r\n%s\r\n0\r\n\r\n", "3\r\n%s\r\n0\r\n\r\n",
+        "LENx\r\n%s\r\n0\r\n\r\n", "LEN\r\n%s\r\n0\r\nX-Trailer: t\r\n\r\n"})
+    void a_chunked_body_that_cannot_be_read_is_answered_400(String chunks) {
+        byte[] body = allowBody();
+        String framed = String.format(chunks.replace("LEN", Integer.toHexString(body.length)), new String(body, StandardCharsets.ISO_8859_1));
+        Answer r = Client.once(server.port(), Wire.concat(latin1(Wire.head("POST", "/v1/check", "Content-Type: application/json",
+                "Transfer-Encoding: chunked")), latin1(framed)));
+
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("bad_request", r.error());
+        assertTrue(r.json().path("message").asText().startsWith("the chunked body could not be read ("), r::toString);
+        assertEquals("close", r.header("Connection"));
+    }
 }

@@ -44,6 +44,8 @@ final class Router implements HttpHandler {
     }
 
     private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+    /** RFC 9112 2.3: HTTP/1.x with any minor version is read as HTTP/1.1. */
+    private static final java.util.regex.Pattern HTTP_1 = java.util.regex.Pattern.compile("HTTP/1\\.[0-9]");
 
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final BearerToken checkToken;
@@ -96,6 +98,11 @@ final class Router implements HttpHandler {
         }
         if (closing) {
             throw ApiError.of(HttpError.SHUTTING_DOWN, "the server is stopping; send the request to another instance").closing();
+        }
+        // The JDK frames any version string as HTTP/1.1 and keeps a #fragment in the target; both are malformed.
+        if (!HTTP_1.matcher(exchange.getProtocol()).matches() || exchange.getRequestURI().getRawFragment() != null) {
+            throw ApiError.of(HttpError.BAD_REQUEST, "the request line is not \"<method> <path> HTTP/1.1\" (a version \""
+                    + Call.shorten(exchange.getProtocol()) + "\", or a #fragment in the target); send an HTTP/1.1 request").closing();
         }
         String path = exchange.getRequestURI().getRawPath();
         Route route = routes.get(path);

@@ -119,4 +119,28 @@ class StrictRequestTest {
         assertTrue(r.json().path("message").asText().startsWith("the chunked body could not be read ("), r::toString);
         assertEquals("close", r.header("Connection"));
     }
+
+    /** The JDK frames any version as HTTP/1.1 and takes a #fragment in the target; neither is an HTTP/1.x request. */
+    @ParameterizedTest
+    @ValueSource(strings = {"POST /v1/check HTTP/2.0", "POST /v1/check FOO", "POST /v1/check HTTP/1.1 x",
+        "POST /v1/check http/1.1", "POST /v1/check HTTP/11", "POST /v1/check#fragment HTTP/1.1"})
+    void a_request_line_that_is_not_http_1_is_refused(String requestLine) {
+        byte[] body = allowBody();
+        Answer r = Client.once(server.port(), Wire.concat(latin1(requestLine + "\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n"), body));
+
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("bad_request", r.error());
+        assertTrue(r.json().path("message").asText().startsWith("the request line "), r::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1", "HTTP/1.0", "HTTP/1.2"})
+    void http_1_minor_versions_are_decided(String version) {
+        byte[] body = allowBody();
+        Answer r = Client.once(server.port(), Wire.concat(latin1("POST /v1/check " + version + "\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n"), body));
+
+        assertTrue(r.grants(), r::toString);
+    }
 }

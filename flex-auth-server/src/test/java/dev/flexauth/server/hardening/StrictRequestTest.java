@@ -143,4 +143,34 @@ class StrictRequestTest {
 
         assertTrue(r.grants(), r::toString);
     }
+
+    private static String batchOf(int items) {
+        return "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},\"action\":{\"name\":\"ssh.sign\"},"
+                + "\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"},\"evaluations\":["
+                + String.join(",", java.util.Collections.nCopies(items, "{}")) + "]}";
+    }
+
+    /**
+     * A 64 KiB batch of {@code {}} items was 21,000 decisions: 21,000 decision-log lines (15 MB) and
+     * a 5.7 MB answer for one request, and with --log-fsync one sync per item. A batch now holds at
+     * most 100 evaluations and a larger one is refused before anything is decided.
+     */
+    @Test
+    void a_batch_of_more_than_100_evaluations_is_refused_before_anything_is_decided(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("decisions.jsonl");
+        try (InProcessServer s = InProcessServer.start(InProcessServer.config().withLog(log))) {
+            Answer over = Client.once(s.port(), Wire.post("/access/v1/evaluations", latin1(batchOf(101))));
+            long linesAfterRefusal = java.nio.file.Files.readAllLines(log).size();
+            Answer limit = Client.once(s.port(), Wire.post("/access/v1/evaluations", latin1(batchOf(100))));
+
+            assertEquals(400, over.status(), over::toString);
+            assertEquals("bad_value", over.error());
+            assertEquals("a batch holds at most 100 evaluations, got 101; send them in several requests",
+                    over.json().path("message").asText());
+            assertEquals(0, linesAfterRefusal);
+            assertEquals(200, limit.status(), limit::toString);
+            assertEquals(100, limit.json().path("evaluations").size());
+        }
+    }
 }

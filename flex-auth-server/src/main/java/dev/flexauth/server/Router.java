@@ -119,7 +119,9 @@ final class Router implements HttpHandler {
             // Without an admin token there is no admin endpoint, whatever the route table says.
             throw ApiError.of(HttpError.NOT_FOUND, "no endpoint at " + path + "; configure an admin token file to enable it");
         }
-        if (token != null && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+        // One header, or none: with two, a proxy and flex-auth could each read a different one.
+        if (token != null && (authorization == null || authorization.size() != 1 || !token.accepts(authorization.get(0)))) {
             throw ApiError.of(HttpError.UNAUTHORIZED, path + " needs the " + (route.access() == Access.ADMIN ? "admin" : "check")
                     + " token as \"Authorization: Bearer <token>\"").withHeader("WWW-Authenticate", "Bearer realm=\"flex-auth\"");
         }

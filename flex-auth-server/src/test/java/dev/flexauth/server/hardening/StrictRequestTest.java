@@ -173,4 +173,19 @@ class StrictRequestTest {
             assertEquals(100, limit.json().path("evaluations").size());
         }
     }
+
+    /** Authorization is a singleton too: with the right token first and another second, the first one opened the endpoint. */
+    @Test
+    void two_authorization_headers_are_refused_with_401(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("check.token"), "check-token-0123456789");
+        try (InProcessServer s = InProcessServer.start(InProcessServer.config().withTokenFile(token))) {
+            Answer one = Client.once(s.port(), Wire.post("/v1/check", allowBody(), "Authorization: Bearer check-token-0123456789"));
+            Answer two = Client.once(s.port(), Wire.post("/v1/check", allowBody(), "Authorization: Bearer check-token-0123456789",
+                    "Authorization: Bearer someone-else"));
+
+            assertTrue(one.grants(), one::toString);
+            assertEquals(401, two.status(), two::toString);
+            assertEquals("unauthorized", two.error());
+        }
+    }
 }

@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * A stand-in for {@code flex-auth serve} in subprocess tests (crash, SIGHUP, secrets in the server
  * log): the same options as the CLI's serve command, mapped onto {@link ServerConfig}, with a
- * shutdown hook that stops the server on SIGTERM. Exit 1 when the server cannot start, 2 on a
- * usage error.
+ * shutdown hook that stops the server on SIGTERM and then exits 0. Exit 1 when the server cannot
+ * start, 2 on a usage error.
  */
 final class ServeMain {
     private static final Set<String> FLAGS = Set.of("--log-fsync", "--no-watch", "--no-sighup");
@@ -75,7 +75,12 @@ final class ServeMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flex-auth-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            // As the CLI does: a stop on SIGTERM that finished cleanly exits 0, not the JVM's 143.
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "flex-auth-shutdown"));
         server.awaitTermination();
     }
 }

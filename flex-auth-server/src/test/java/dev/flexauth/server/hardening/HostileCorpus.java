@@ -311,7 +311,7 @@ final class HostileCorpus {
             case 8: {
                 if (e == Endpoint.CHECK) {
                     String name = unknownName();
-                    base.put(name, random.nextBoolean() ? NODES.textNode("x") : NODES.numberNode(1));
+                    base.set(name, random.nextBoolean() ? NODES.textNode("x") : NODES.numberNode(1));
                     detail = "unknown member " + name;
                 } else if (e == Endpoint.EVALUATIONS && random.nextBoolean()) {
                     int n = pick(List.of(101, 500, 5000));

@@ -58,6 +58,8 @@ class SlowClientsTest {
             }
             attacker.interrupt();
             attacker.join();
+            // Before the server stops, so that it need not wait out the stalled requests.
+            open.forEach(Wire::close);
         } finally {
             open.forEach(Wire::close);
         }

@@ -56,6 +56,18 @@ final class Wire implements AutoCloseable {
         }
     }
 
+    /** A TLS connection (handshake done) with a client that trusts {@code trust}. */
+    static Wire openTls(int port, javax.net.ssl.SSLContext trust) {
+        try {
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port);
+            s.setSoTimeout((int) PATIENCE.toMillis());
+            s.startHandshake();
+            return new Wire(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("TLS to 127.0.0.1:" + port + " failed", e);
+        }
+    }
+
     /** A request head: request line, {@code Host}, the given header lines, blank line. */
     static String head(String method, String target, String... headerLines) {
         StringBuilder sb = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashDurabilityTest {
     static final int CLIENTS = 8;
     static final int CYCLES = Scale.of(1, 5);
-    static final long WARM_UP_MILLIS = Scale.of(1000, 3000);
-    static final long LOAD_MILLIS = Scale.of(1500, 8000);
+    static final long WARM_UP_MILLIS = Scale.of(700, 3000);
+    static final long LOAD_MILLIS = Scale.of(1000, 8000);
     static final String ALLOW = "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\","
             + "\"ttl_hours\":24}";
 

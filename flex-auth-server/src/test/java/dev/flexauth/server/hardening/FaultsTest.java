@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * permission variant runs only when the tests do not run as root.
  */
 class FaultsTest {
-    static final int LOG_FAULTS = Scale.of(2, 10);
+    static final int LOG_FAULTS = Scale.of(1, 10);
     static final int CLIENTS = 4;
     static final String ALLOW = "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\"}";
     static final boolean ROOT = "root".equals(System.getProperty("user.name"));

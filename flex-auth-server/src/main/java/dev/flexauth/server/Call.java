@@ -21,6 +21,7 @@ import java.util.Set;
 final class Call {
     private final HttpExchange exchange;
     private final int maxBodyBytes;
+    private boolean bodyRead;
 
     Call(HttpExchange exchange, int maxBodyBytes) {
         this.exchange = exchange;
@@ -128,7 +129,32 @@ final class Call {
             throw ApiError.of(HttpError.BAD_REQUEST, "the chunked body could not be read (" + shorten(String.valueOf(e.getMessage()))
                     + "); send it with a Content-Length, or as well-formed chunks without trailers").closing();
         }
+        bodyRead = true;
         return out.toByteArray();
+    }
+
+    /**
+     * Whether the request came with a body that was not read to its end: the connection is then
+     * closed after the answer rather than drained for reuse (see {@link JdkHttpProperties}).
+     */
+    boolean bodyLeftUnread() {
+        return hasBody() && !bodyRead;
+    }
+
+    /**
+     * Reads the end of an empty body, so that the JDK sees the request as read and keeps the
+     * connection (with no draining, it keeps only connections whose request body reached its end).
+     */
+    void finishEmptyBody() throws IOException {
+        if (!hasBody() && !bodyRead) {
+            exchange.getRequestBody().read();
+            bodyRead = true;
+        }
+    }
+
+    private boolean hasBody() {
+        String length = header("Content-Length");
+        return header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
     }
 
     private ApiError tooLarge(String what) {

@@ -70,8 +70,9 @@ final class Router implements HttpHandler {
         inFlight.incrementAndGet();
         try {
             Response response;
+            Call call = new Call(exchange, maxBodyBytes);
             try {
-                response = route(exchange).endpoint().handle(new Call(exchange, maxBodyBytes));
+                response = route(exchange).endpoint().handle(call);
             } catch (ApiError e) {
                 response = e.toResponse();
             } catch (IOException e) {
@@ -82,6 +83,16 @@ final class Router implements HttpHandler {
                         + ": " + e);
                 response = ApiError.of(HttpError.INTERNAL_ERROR, "flex-auth failed to answer; this is a defect, see the server log")
                         .toResponse();
+            }
+            if (call.bodyLeftUnread()) {
+                // The JDK will close the connection rather than drain the body; say so, or a client may reuse it.
+                response = response.withHeader("Connection", "close");
+            } else {
+                try {
+                    call.finishEmptyBody();
+                } catch (IOException e) {
+                    return; // The client went away.
+                }
             }
             send(exchange, response, "HEAD".equals(exchange.getRequestMethod()));
         } finally {

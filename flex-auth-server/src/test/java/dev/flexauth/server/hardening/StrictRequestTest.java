@@ -188,4 +188,22 @@ class StrictRequestTest {
             assertEquals("unauthorized", two.error());
         }
     }
+
+    /** Empty bodies keep the connection; a body left unread closes it, and the answer says so. */
+    @Test
+    void a_connection_is_kept_after_a_read_request_and_closed_after_an_unread_body() {
+        try (Wire w = Wire.open(server.port())) {
+            Answer first = w.send(Wire.head("GET", "/healthz")).read();
+            Answer second = w.send(Wire.concat(latin1(Wire.head("POST", "/v1/check", "Content-Type: application/json",
+                    "Content-Length: " + allowBody().length)), allowBody())).read();
+            Answer unread = w.send(Wire.concat(latin1(Wire.head("POST", "/v1/chek", "Content-Type: application/json",
+                    "Content-Length: " + allowBody().length)), allowBody())).read();
+
+            assertEquals(200, first.status(), first::toString);
+            assertTrue(second.grants(), second::toString);
+            assertEquals(404, unread.status(), unread::toString);
+            assertEquals("close", unread.header("Connection"));
+            assertTrue(w.closedByServer());
+        }
+    }
 }

@@ -2,9 +2,6 @@ package dev.flexauth.json;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -185,21 +182,8 @@ public final class AuthzenJson {
         JsonNode node;
         try {
             node = READER.readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "the body is nested or sized beyond the limits: "
-                    + e.getOriginalMessage());
-        } catch (JsonParseException e) {
-            String m = e.getOriginalMessage();
-            if (m.startsWith("Duplicate field")) {
-                String name = m.replaceAll("^Duplicate field '(.*)'$", "$1");
-                throw new RequestException(RequestCode.DUPLICATE_KEY, name, "member \"" + name + "\" appears twice; send it once");
-            }
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + m);
-        } catch (JsonProcessingException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getMessage());
+            throw RequestJson.refusal(e);
         }
         if (node == null || !node.isObject()) {
             throw new RequestException(RequestCode.INVALID_JSON, null, "expected a JSON object (an AuthZEN evaluation request)");

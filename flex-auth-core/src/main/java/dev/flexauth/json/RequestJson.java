@@ -48,22 +48,32 @@ public final class RequestJson {
                         "unexpected content after the JSON object; send exactly one object");
             }
             return r;
-        } catch (StreamConstraintsException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "the body is nested or sized beyond the limits: "
-                    + e.getOriginalMessage());
-        } catch (JsonParseException e) {
-            String m = e.getOriginalMessage();
+        } catch (IOException e) {
+            throw refusal(e);
+        }
+    }
+
+    /** The refusal of a body Jackson could not read: limits, duplicates, syntax, each with its place. */
+    static RequestException refusal(IOException e) {
+        if (e instanceof StreamConstraintsException) {
+            return new RequestException(RequestCode.INVALID_JSON, null, "the body is nested or sized beyond the limits: "
+                    + ((StreamConstraintsException) e).getOriginalMessage());
+        }
+        if (e instanceof JsonParseException) {
+            JsonParseException p = (JsonParseException) e;
+            String m = p.getOriginalMessage();
             if (m.startsWith("Duplicate field")) {
                 String name = m.replaceAll("^Duplicate field '(.*)'$", "$1");
-                throw new RequestException(RequestCode.DUPLICATE_KEY, name, "member \"" + name + "\" appears twice; send it once");
+                return new RequestException(RequestCode.DUPLICATE_KEY, name, "member \"" + name + "\" appears twice; send it once");
             }
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + m);
-        } catch (JsonProcessingException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getMessage());
+            return new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON at line " + p.getLocation().getLineNr()
+                    + ", column " + p.getLocation().getColumnNr() + ": " + m);
         }
+        if (e instanceof JsonProcessingException) {
+            return new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: "
+                    + ((JsonProcessingException) e).getOriginalMessage());
+        }
+        return new RequestException(RequestCode.INVALID_JSON, null, "not valid JSON: " + e.getMessage());
     }
 
     private static Request object(JsonParser p, RequestSchema schema) throws IOException, RequestException {

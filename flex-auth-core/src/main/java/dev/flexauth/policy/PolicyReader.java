@@ -176,7 +176,9 @@ public final class PolicyReader {
             if (examplesTable == null) {
                 out.warning(Pos.START, DiagnosticCode.NO_EXAMPLES, "the package has no Examples section; add a \"## Examples\" "
                         + "table so `flex-auth test` can check the rules against their intent");
-            } else {
+            }
+            // Without a Request table every Examples column would be "unknown": one error, not a cascade.
+            if (examplesTable != null && request != null) {
                 examplesTable(examplesTable, schema);
             }
             if (out.hasErrors()) {

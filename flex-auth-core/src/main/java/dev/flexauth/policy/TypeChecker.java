@@ -119,8 +119,8 @@ final class TypeChecker {
             return;
         }
         if (isConstant(c.left()) && isConstant(c.right())) {
-            out.error(c.pos(), DiagnosticCode.CONSTANT_CONDITION, "\"" + Printer.print(c)
-                    + "\" compares two constants, so it never depends on the request; did you mean a field?");
+            out.error(c.pos(), DiagnosticCode.CONSTANT_CONDITION, "the comparison " + Printer.print(c)
+                    + " has constants on both sides, so it never depends on the request; did you mean a field?");
             return;
         }
         if (l.isList() || r.isList()) {
@@ -150,8 +150,8 @@ final class TypeChecker {
             return;
         }
         if (isConstant(in.item()) && isConstant(in.list())) {
-            out.error(in.pos(), DiagnosticCode.CONSTANT_CONDITION, "\"" + Printer.print(in)
-                    + "\" tests constants only, so it never depends on the request; did you mean a field?");
+            out.error(in.pos(), DiagnosticCode.CONSTANT_CONDITION, "the test " + Printer.print(in)
+                    + " has constants on both sides, so it never depends on the request; did you mean a field?");
             return;
         }
         if (!list.isList()) {

@@ -163,7 +163,8 @@ public final class FlexAuthServer implements AutoCloseable {
         http.createContext("/", router);
         http.setExecutor(admission);
         FlexAuthServer server = new FlexAuthServer(config, log, http, admission, router, reloader, auditLog);
-        log.info("listening on " + (config.tls() ? "https://" : "http://") + server.address.getHostString() + ":"
+        // The configured host as the operator wrote it (0.0.0.0, not the JDK's 0:0:0:0:0:0:0:0), with the bound port.
+        log.info("listening on " + (config.tls() ? "https://" : "http://") + config.address().getHostString() + ":"
                 + server.address.getPort() + " (" + config.workerThreads() + " workers, queue " + config.queueCapacity()
                 + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
                 + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))

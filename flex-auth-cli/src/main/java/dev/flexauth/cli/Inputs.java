@@ -1,0 +1,50 @@
+package dev.flexauth.cli;
+
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.engine.LoadException;
+import dev.flexauth.engine.Request;
+import dev.flexauth.engine.RequestException;
+import dev.flexauth.json.RequestJson;
+import dev.flexauth.policy.PolicyPackage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Loading what commands take from files and stdin, the same way the server does. */
+final class Inputs {
+    /** A request body on stdin larger than this is refused: requests are a handful of fields. */
+    static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private Inputs() {
+    }
+
+    /** The engine for the pair, validated as the server validates it; the policy's warnings go to {@code err}. */
+    static Engine engine(Path registry, Path policy, PrintWriter err) throws LoadException {
+        Engine engine = EngineLoader.defaults().load(registry, policy);
+        warnings(engine.policy(), err);
+        return engine;
+    }
+
+    static void warnings(PolicyPackage policy, PrintWriter err) {
+        policy.warnings().forEach(w -> err.println(w));
+    }
+
+    /** The request from {@code json}, or from {@code stdin} when {@code json} is null. */
+    static Request request(String json, InputStream stdin, Engine engine) throws RequestException, IOException, CliFailure {
+        byte[] body;
+        if (json != null) {
+            body = json.getBytes(StandardCharsets.UTF_8);
+        } else {
+            body = stdin.readNBytes(MAX_REQUEST_BYTES + 1);
+            if (body.length > MAX_REQUEST_BYTES) {
+                throw new CliFailure("body_too_large", "error: the request on stdin is larger than "
+                        + MAX_REQUEST_BYTES + " bytes; a request is one JSON object with the fields "
+                        + String.join(", ", engine.policy().request().names()));
+            }
+        }
+        return RequestJson.read(body, engine.policy().request());
+    }
+}

@@ -1,0 +1,201 @@
+package dev.flexauth.cli;
+
+import dev.flexauth.server.FlexAuthServer;
+import dev.flexauth.server.ServerConfig;
+import dev.flexauth.server.ServerStartException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flex-auth serve}: starts the HTTP server and runs until SIGTERM or SIGINT, then stops
+ * gracefully (requests in flight finish, the decision log is synced and closed) and exits 0.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve decisions over HTTP: /healthz, /v1/check, the AuthZEN API, /metrics and, with an admin token, "
+                + "/v1/admin/reload.",
+            "Reloads when the registry or policy file changes and on SIGHUP; stops gracefully on SIGTERM."},
+        footer = {"", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start "
+                + "(every problem is listed); 2 on a usage error."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", converter = AddressConverter.class,
+            description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 in a container; port 0 picks a free port).")
+    InetSocketAddress address;
+
+    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
+    Path registry;
+
+    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
+    Path policy;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to this hash-chained JSONL log "
+            + "before answering; when it cannot be written, the server fails closed.")
+    Path log;
+
+    @Option(names = "--log-fsync", description = "Sync decision log lines to disk before answering (in groups).")
+    boolean logFsync;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Require the bearer token in FILE on the check endpoints.")
+    Path tokenFile;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Enable POST /v1/admin/reload behind the bearer token in FILE.")
+    Path adminTokenFile;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore "
+            + "(with --tls-password-file).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The file holding the keystore password.")
+    Path tlsPasswordFile;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "The base URL clients reach the server by, "
+            + "named in /.well-known/authzen-configuration (default: from each request's Host header).")
+    String publicUrl;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "Refuse longer request bodies with 413 "
+            + "(default: 65536).")
+    Integer maxBodyBytes;
+
+    @Option(names = "--worker-threads", paramLabel = "N", description = "Threads deciding requests "
+            + "(default: twice the cores, at least 4).")
+    Integer workerThreads;
+
+    @Option(names = "--queue-capacity", paramLabel = "N", description = "Requests waiting for a worker before 503 "
+            + "(default: 256).")
+    Integer queueCapacity;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "Time a client has to send a request and "
+            + "to take its answer; also the grace period on shutdown (default: 10).")
+    Integer readTimeoutSeconds;
+
+    @Option(names = "--no-watch", description = "Do not reload when the registry or policy file changes.")
+    boolean noWatch;
+
+    @Option(names = "--no-sighup", description = "Do not reload on SIGHUP.")
+    boolean noSighup;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = config();
+        if (log != null && log.toAbsolutePath().getParent() != null) {
+            // The runbook logs to /var/log/flex-auth/...: a first start creates the directory, like mkdir -p.
+            try {
+                Files.createDirectories(log.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new CliFailure("cannot_start", "error: cannot create the decision log's directory "
+                        + log.toAbsolutePath().getParent() + ": " + Failures.io(e));
+            }
+        }
+        // The hook is in place before the server starts, so a SIGTERM at any moment stops it cleanly.
+        AtomicReference<FlexAuthServer> running = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Read before close(): close() lets main() return and mark the process as exiting, which
+            // would otherwise make a signal's clean stop look like a normal exit and skip halt(0).
+            boolean signalled = !Main.exiting();
+            FlexAuthServer server = running.get();
+            if (server != null) {
+                server.close();
+            }
+            if (signalled) {
+                // A signal started this shutdown and the server has stopped cleanly (or had not
+                // started): a normal end (exit 0), not the 143 the JVM would report for SIGTERM.
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        }, "flex-auth-shutdown"));
+        FlexAuthServer server;
+        try {
+            server = FlexAuthServer.start(config);
+        } catch (ServerStartException e) {
+            throw new CliFailure("cannot_start", e.problems());
+        }
+        running.set(server);
+        server.awaitTermination();
+        return 0;
+    }
+
+    private ServerConfig config() {
+        if (logFsync && log == null) {
+            throw new ParameterException(spec.commandLine(), "--log-fsync needs --log FILE");
+        }
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
+        }
+        ServerConfig c = ServerConfig.defaults(registry, policy).withAddress(address).withLog(log).withLogFsync(logFsync)
+                .withTokenFile(tokenFile).withAdminTokenFile(adminTokenFile)
+                .withWatchFiles(!noWatch).withReloadOnSighup(!noSighup);
+        if (tlsKeystore != null) {
+            c = c.withTls(tlsKeystore, tlsPasswordFile);
+        }
+        try {
+            if (publicUrl != null) {
+                c = c.withPublicUrl(publicUrl);
+            }
+            if (maxBodyBytes != null) {
+                c = c.withMaxBodyBytes(maxBodyBytes);
+            }
+            if (workerThreads != null) {
+                c = c.withWorkerThreads(workerThreads);
+            }
+            if (queueCapacity != null) {
+                c = c.withQueueCapacity(queueCapacity);
+            }
+            if (readTimeoutSeconds != null) {
+                c = c.withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return c;
+    }
+
+    /** {@code host:port} or {@code [ipv6]:port}; every interface is {@code 0.0.0.0:port}, said explicitly. */
+    static final class AddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon < 0) {
+                throw new CommandLine.TypeConversionException("expected HOST:PORT, e.g. 127.0.0.1:8080, but found '"
+                        + value + "'");
+            }
+            String host = value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                throw new CommandLine.TypeConversionException("expected a host before the port in '" + value
+                        + "', e.g. 127.0.0.1:8080 (or 0.0.0.0:8080 for every interface)");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65_535) {
+                throw new CommandLine.TypeConversionException("expected a port from 0 to 65535 in '" + value + "'");
+            }
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                throw new CommandLine.TypeConversionException("cannot resolve host '" + host + "' in '" + value
+                        + "'; give an IP address such as 127.0.0.1 or a resolvable name");
+            }
+            return address;
+        }
+    }
+}

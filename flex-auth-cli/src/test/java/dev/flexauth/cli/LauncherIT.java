@@ -1,0 +1,90 @@
+package dev.flexauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/**
+ * {@code bin/flex-auth} runs the jar that {@code package} built (it is newer than the sources, so
+ * no rebuild), through a symlink too, and survives a damaged class-data-sharing archive.
+ */
+@Execution(ExecutionMode.SAME_THREAD) // the tests share target/flex-auth.jsa
+class LauncherIT {
+    private static final Path LAUNCHER = Cli.ROOT.resolve("bin/flex-auth");
+    private static final Path ARCHIVE = Cli.ROOT.resolve("flex-auth-cli/target/flex-auth.jsa");
+
+    private static Cli.Result launch(Path command, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", command.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(Cli.ROOT.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        return new Cli.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    private static String version() {
+        return Cli.run("version").out();
+    }
+
+    @Test
+    void runsTheBuiltJarWithNothingButItsOutputOnStdout() throws Exception {
+        Cli.Result r = launch(LAUNCHER, "version");
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertEquals(version(), r.out()),
+                () -> assertEquals("", r.err()),
+                () -> assertTrue(Files.exists(ARCHIVE), "the launcher keeps a CDS archive at " + ARCHIVE));
+    }
+
+    @Test
+    void worksThroughASymlinkFromAnotherDirectory(@TempDir Path dir) throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("flex-auth"), LAUNCHER);
+        Cli.Result r;
+        try {
+            r = launch(link, "check", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--json", "--request",
+                    "{\"actor\":\"adm-example\",\"subject\":\"adm-example\",\"action\":\"ssh.sign\",\"ttl_hours\":48}");
+        } finally {
+            Files.delete(link); // before @TempDir cleanup, which warns about links leading out of it
+        }
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertTrue(r.out().contains("\"effect\":\"allow\""), r.out()),
+                () -> assertEquals("", r.err()));
+    }
+
+    @Test
+    void aDamagedArchiveIsIgnoredThenRebuilt() throws Exception {
+        launch(LAUNCHER, "version");
+        makeWritable(ARCHIVE);
+        Files.write(ARCHIVE, "not a CDS archive".getBytes(StandardCharsets.UTF_8));
+        Cli.Result damaged = launch(LAUNCHER, "version");
+        Files.writeString(Path.of(ARCHIVE + ".key"), "stale\n");
+        Cli.Result rebuilt = launch(LAUNCHER, "version");
+        assertAll(damaged + "\n" + rebuilt,
+                () -> assertEquals(0, damaged.exit()),
+                () -> assertEquals(version(), damaged.out()),
+                () -> assertEquals("", damaged.err()),
+                () -> assertEquals(0, rebuilt.exit()),
+                () -> assertEquals(version(), rebuilt.out()),
+                () -> assertTrue(Files.size(ARCHIVE) > 1_000_000, "a real archive again"));
+    }
+
+    private static void makeWritable(Path file) throws IOException {
+        if (!file.toFile().setWritable(true)) {
+            throw new IOException("cannot make " + file + " writable");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.flexauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code flex-auth serve} from the real jar: it becomes healthy, answers an allow and a deny,
+ * writes them to the decision log, and on SIGTERM stops gracefully with exit 0.
+ */
+class ServeIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesChecksAndExitsZeroOnSigterm() throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        Path err = dir.resolve("serve.err");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Cli.JAR.toString(), "serve", "--addr", "127.0.0.1:0", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY,
+                "--log", log.toString(), "--public-url", "https://flex-auth.example.com")
+                .directory(Cli.ROOT.toFile()).redirectOutput(dir.resolve("serve.out").toFile()).redirectError(err.toFile()).start();
+        try {
+            int port = awaitPort(p, err);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> health = awaitHealthy(http, port);
+            HttpResponse<String> allow = check(http, port,
+                    "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\",\"ttl_hours\":24}");
+            HttpResponse<String> deny = check(http, port,
+                    "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\",\"ttl_hours\":25}");
+            HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/.well-known/authzen-configuration")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve did not stop within 60 s of SIGTERM");
+            JsonNode allowed = Json.MAPPER.readTree(allow.body());
+            JsonNode denied = Json.MAPPER.readTree(deny.body());
+            Cli.Result verified = Cli.run(dir, "", "verify-log", log.getFileName().toString());
+            assertAll(Files.readString(err),
+                    () -> assertEquals(200, health.statusCode()),
+                    () -> assertEquals(200, allow.statusCode()),
+                    () -> assertEquals("allow", allowed.get("effect").asText()),
+                    () -> assertEquals("signing_policy_matched", allowed.get("reason").asText()),
+                    () -> assertEquals(200, deny.statusCode()),
+                    () -> assertEquals("deny", denied.get("effect").asText()),
+                    () -> assertEquals("ttl_out_of_bounds", denied.get("reason").asText()),
+                    () -> assertEquals("https://flex-auth.example.com",
+                            Json.MAPPER.readTree(metadata.body()).get("issuer").asText(), metadata.body()),
+                    () -> assertEquals(0, p.exitValue()),
+                    () -> assertTrue(Files.readString(err).contains("flex-auth: stopped"), "the server logs its graceful stop"),
+                    () -> assertEquals(List.of("ok: 2 lines verified (seq 1..2, starting at genesis)"), verified.outLines()));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBrokenSnapshotStopsTheStartWithItsProblems() {
+        Cli.Result r = Cli.run(Cli.FIXTURES, "", "serve", "--addr", "127.0.0.1:0", "--registry", "registry_duplicate_actor.json",
+                "--policy", Cli.ROOT.resolve(Cli.POLICY).toString());
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals("", r.out()),
+                () -> assertTrue(r.err().contains("registry_duplicate_actor.json: entities.actor[2].id: duplicate id \"adm-example\""),
+                        r.err()));
+    }
+
+    @Test
+    void aMalformedAddressIsAUsageError() {
+        Cli.Result r = Cli.run("serve", "--addr", "8080", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(2, r.exit()),
+                () -> assertEquals("flex-auth serve: Invalid value for option '--addr': expected HOST:PORT, e.g. 127.0.0.1:8080, "
+                        + "but found '8080'", r.errLines().get(0)));
+    }
+
+    private static int awaitPort(Process p, Path err) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(Files.readString(err));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("serve exited with " + p.exitValue() + ":\n" + Files.readString(err));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("serve did not report its address within 60 s:\n" + Files.readString(err));
+    }
+
+    private static HttpResponse<String> awaitHealthy(HttpClient http, int port) throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                .timeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 100 && (last == null || last.statusCode() != 200); i++) {
+            if (last != null) {
+                Thread.sleep(100);
+            }
+            last = http.send(get, HttpResponse.BodyHandlers.ofString());
+        }
+        return last;
+    }
+
+    private static HttpResponse<String> check(HttpClient http, int port, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/check"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

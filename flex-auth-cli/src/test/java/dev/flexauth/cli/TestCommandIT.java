@@ -1,0 +1,72 @@
+package dev.flexauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code flex-auth test} on the real jar. */
+class TestCommandIT {
+    @Test
+    void everyExampleOfTheOpsWardenPackageHolds() {
+        Cli.Result r = Cli.run("test", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertEquals(List.of("19 passed, 0 failed"), r.outLines()),
+                () -> assertEquals("", r.err()));
+    }
+
+    @Test
+    void verboseListsThePassingExamples() {
+        Cli.Result r = Cli.run("test", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--verbose");
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertEquals(20, r.outLines().size()),
+                () -> assertEquals("ok      " + Cli.POLICY + ":121 (administrator at max TTL): allow signing_policy_matched",
+                        r.outLines().get(0)),
+                () -> assertEquals("19 passed, 0 failed", r.outLines().get(19)));
+    }
+
+    @Test
+    void aFailureShowsTheRequestTheExpectedAndActualDecisionAndTheTrace() {
+        Cli.Result r = Cli.run(Cli.FIXTURES, "", "test", "--registry", Cli.ROOT.resolve(Cli.REGISTRY).toString(),
+                "--policy", "policy_failing_example.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals(List.of(
+                        "FAILED  policy_failing_example.md:123 (administrator over max TTL)",
+                        "  request   actor=\"adm-example\" subject=\"iam:adm-example\" action=\"ssh.sign\" ttl_hours=49",
+                        "  expected  allow signing_policy_matched",
+                        "  actual    deny ttl_out_of_bounds",
+                        "  explain (rules in evaluation order, up to the first match):"), r.outLines().subList(0, 5)),
+                () -> assertEquals("    matched      deny ttl_out_of_bounds       policy_failing_example.md:94  "
+                        + "\"The TTL stays within the actor's maximum\"", r.outLines().get(13)),
+                () -> assertEquals("        because ttl_hours 49 is present; ttl_hours 49 > actor.max_ttl_hours 48",
+                        r.outLines().get(14)),
+                () -> assertEquals("18 passed, 1 failed", r.outLines().get(r.outLines().size() - 1)));
+    }
+
+    @Test
+    void examplesThatNameARemovedActorFail() {
+        Cli.Result r = Cli.run("test", "--registry", Cli.FIXTURE_DIR + "registry_backup_removed.json", "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals(3, r.outLines().stream().filter(l -> l.startsWith("FAILED  ")).count()),
+                () -> assertTrue(r.out().contains("  actual    deny unknown_actor_resource\n")),
+                () -> assertEquals("16 passed, 3 failed", r.outLines().get(r.outLines().size() - 1)));
+    }
+
+    @Test
+    void aBrokenSnapshotAndABrokenPolicyAreReportedTogether() {
+        Cli.Result r = Cli.run(Cli.FIXTURES, "", "test", "--registry", "registry_null_ttl.json", "--policy", "policy_unknown_field.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals("", r.out()),
+                () -> assertEquals(List.of(
+                        "policy_unknown_field.md:95:8: unknown_field: unknown field \"ttl_hour\"; did you mean \"ttl_hours\"?",
+                        "registry_null_ttl.json: entities.actor[2].max_ttl_hours: expected integer, got null; leave the attribute out instead"),
+                        r.errLines()));
+    }
+}

@@ -40,6 +40,9 @@ class ServerStallTest {
     @TempDir
     Path dir;
 
+    /** Decision ids the clients of the pauses received. */
+    private final List<String> received = new ArrayList<>();
+
     /** As AuthzenTest did when it failed once: a fresh server, a fresh HttpClient, its first request. */
     @Test
     void fresh_servers_answer_the_first_request_of_fresh_clients() throws Exception {
@@ -107,8 +110,6 @@ class ServerStallTest {
         Figures.of("server-stall").put("outcomes", figures).put("decisions_logged", logged.size()).print();
         assertTrue(received.stream().allMatch(logged::contains), "every decision received is in the log");
     }
-
-    private final List<String> received = new ArrayList<>();
 
     /**
      * Pauses the server; sends requests during the pause on connections it accepted before, and on

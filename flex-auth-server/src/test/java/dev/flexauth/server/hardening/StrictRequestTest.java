@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -147,7 +151,7 @@ class StrictRequestTest {
     private static String batchOf(int items) {
         return "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},\"action\":{\"name\":\"ssh.sign\"},"
                 + "\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"},\"evaluations\":["
-                + String.join(",", java.util.Collections.nCopies(items, "{}")) + "]}";
+                + String.join(",", Collections.nCopies(items, "{}")) + "]}";
     }
 
     /**
@@ -156,12 +160,11 @@ class StrictRequestTest {
      * most 100 evaluations and a larger one is refused before anything is decided.
      */
     @Test
-    void a_batch_of_more_than_100_evaluations_is_refused_before_anything_is_decided(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path log = dir.resolve("decisions.jsonl");
+    void a_batch_of_more_than_100_evaluations_is_refused_before_anything_is_decided(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
         try (InProcessServer s = InProcessServer.start(InProcessServer.config().withLog(log))) {
             Answer over = Client.once(s.port(), Wire.post("/access/v1/evaluations", latin1(batchOf(101))));
-            long linesAfterRefusal = java.nio.file.Files.readAllLines(log).size();
+            long linesAfterRefusal = Files.readAllLines(log).size();
             Answer limit = Client.once(s.port(), Wire.post("/access/v1/evaluations", latin1(batchOf(100))));
 
             assertEquals(400, over.status(), over::toString);
@@ -176,8 +179,8 @@ class StrictRequestTest {
 
     /** Authorization is a singleton too: with the right token first and another second, the first one opened the endpoint. */
     @Test
-    void two_authorization_headers_are_refused_with_401(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("check.token"), "check-token-0123456789");
+    void two_authorization_headers_are_refused_with_401(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("check.token"), "check-token-0123456789");
         try (InProcessServer s = InProcessServer.start(InProcessServer.config().withTokenFile(token))) {
             Answer one = Client.once(s.port(), Wire.post("/v1/check", allowBody(), "Authorization: Bearer check-token-0123456789"));
             Answer two = Client.once(s.port(), Wire.post("/v1/check", allowBody(), "Authorization: Bearer check-token-0123456789",

@@ -34,6 +34,7 @@ public final class RequestJson {
             throw new RequestException(RequestCode.INVALID_JSON, null, "empty body: send a JSON object with the fields "
                     + String.join(", ", schema.names()));
         }
+        Json.requireUtf8(body);
         try (JsonParser p = Json.FACTORY.createParser(body)) {
             Request r = object(p, schema);
             JsonToken after;

@@ -7,7 +7,8 @@ package dev.flexauth.reason;
  * its request from a problem of the server. No code here is ever sent with an allow.
  */
 public enum HttpError {
-    BAD_REQUEST("bad_request", 400, "the query string is not what the endpoint accepts (an unknown parameter or value)"),
+    BAD_REQUEST("bad_request", 400, "the request line, a framing header or the query string is malformed, or the query is not what"
+            + " the endpoint accepts (an unknown parameter or value)"),
     UNAUTHORIZED("unauthorized", 401, "the endpoint needs a bearer token and the request sent none or another one"),
     NOT_FOUND("not_found", 404, "no endpoint at this path; the admin endpoint exists only when an admin token is configured"),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, "the endpoint does not answer this method; the Allow header lists those it does"),

@@ -3,6 +3,8 @@ package dev.flexauth.server;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -10,28 +12,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The executor the JDK's HTTP server hands each request to: a fixed pool of workers behind a
- * bounded queue. When both are full the request is not dropped: it goes to a small shedding pool
- * whose threads only read the request line and headers and answer 503 {@code overloaded} with
- * {@code Retry-After} (the router asks {@link #shedding()}). Only when the shedding pool's own
- * bounded queue is full too is the connection closed without an answer: the JDK's dispatcher closes
- * it when {@code execute} throws. Shedding happens off the dispatcher thread because reading the
- * headers of a slow client would otherwise stall every connection. Thread-safe.
+ * The executor the JDK's HTTP server hands each request to. Every request gets a thread of its own
+ * at once, up to {@code workerThreads + queueCapacity} requests in progress, so a client that is
+ * slow to send its head or body holds only its own thread; at most {@code workerThreads} of them
+ * decide at a time ({@link #enterDecision()}), the others wait for a slot with their request read.
+ * (A fixed pool behind a queue let a few stalled bodies hold every worker while the requests queued
+ * behind them went unread, and the JDK's request timer, which starts at a request's first byte,
+ * then closed those unanswered.) Beyond the limit the request is not dropped: it goes to a small
+ * shedding pool whose threads only read the request line and headers and answer 503
+ * {@code overloaded} with {@code Retry-After} (the router asks {@link #shedding()}). Only when the
+ * shedding pool's own bounded queue is full too is the connection closed without an answer: the
+ * JDK's dispatcher closes it when {@code execute} throws. Shedding happens off the dispatcher
+ * thread because reading the headers of a slow client would otherwise stall every connection.
+ * Thread-safe.
  */
 final class Admission implements Executor {
     static final int SHEDDING_THREADS = 2;
 
     private static final ThreadLocal<Boolean> SHEDDING = new ThreadLocal<>();
 
+    private final int workerThreads;
     private final ThreadPoolExecutor workers;
+    private final Semaphore deciding;
     private final ThreadPoolExecutor shedder;
     private final LongAdder shed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
     Admission(int workerThreads, int queueCapacity) {
-        workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), daemons("flex-auth-worker-"));
+        this.workerThreads = workerThreads;
+        // A direct hand-off: a new thread per request beyond the idle ones, none beyond the limit.
+        workers = new ThreadPoolExecutor(workerThreads, workerThreads + queueCapacity, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemons("flex-auth-worker-"));
         workers.prestartAllCoreThreads();
+        deciding = new Semaphore(workerThreads, true);
         shedder = new ThreadPoolExecutor(SHEDDING_THREADS, SHEDDING_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(64, queueCapacity)), daemons("flex-auth-shed-"));
     }
@@ -63,14 +76,28 @@ final class Admission implements Executor {
         return SHEDDING.get() != null;
     }
 
-    /** Requests being decided now. */
-    int active() {
-        return workers.getActiveCount();
+    /**
+     * Takes one of the {@code workerThreads} slots for deciding a request that has been read,
+     * waiting for one if need be; {@link #leaveDecision()} gives it back.
+     *
+     * @throws InterruptedException if the server is stopping
+     */
+    void enterDecision() throws InterruptedException {
+        deciding.acquire();
     }
 
-    /** Requests waiting for a worker. */
+    void leaveDecision() {
+        deciding.release();
+    }
+
+    /** Requests in progress, up to the number of workers. */
+    int active() {
+        return Math.min(workers.getActiveCount(), workerThreads);
+    }
+
+    /** Requests in progress beyond the number of workers: the queue. */
     int queued() {
-        return workers.getQueue().size();
+        return Math.max(0, workers.getActiveCount() - workerThreads);
     }
 
     /** Requests answered 503 because the queue was full. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.Set;
 final class Call {
     private final HttpExchange exchange;
     private final int maxBodyBytes;
+    private boolean bodyRead;
 
     Call(HttpExchange exchange, int maxBodyBytes) {
         this.exchange = exchange;
@@ -86,11 +88,22 @@ final class Call {
      * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read to its end)
      */
     byte[] jsonBody() throws ApiError, IOException {
-        // The JDK has already refused a malformed or negative Content-Length; absent means chunked.
+        // The JDK has already refused a non-numeric, negative or repeated Content-Length; absent means chunked.
         String header = header("Content-Length");
+        if (header != null && !header.strip().chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // 1*DIGIT (RFC 9110 8.6): the JDK's parseLong also accepts a sign, which a proxy may read otherwise.
+            throw ApiError.of(HttpError.BAD_REQUEST, "Content-Length \"" + shorten(header) + "\" is not a number of bytes;"
+                    + " send digits only").closing();
+        }
         long declared = header == null ? -1 : Long.parseLong(header.strip());
         if (declared > maxBodyBytes) {
             throw tooLarge("declares " + declared + " bytes (Content-Length), over");
+        }
+        List<String> types = exchange.getRequestHeaders().get("Content-Type");
+        if (types != null && types.size() > 1) {
+            // A singleton field (RFC 9110 8.3): reading only the first would let a proxy and flex-auth disagree.
+            throw ApiError.of(HttpError.UNSUPPORTED_MEDIA_TYPE, "Content-Type appears " + types.size()
+                    + " times; send it once, as application/json (UTF-8)").closing();
         }
         String type = header("Content-Type");
         if (!isJson(type)) {
@@ -101,13 +114,47 @@ final class Call {
         InputStream in = exchange.getRequestBody();
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared < 0 ? 1024 : (int) declared);
         byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            if (out.size() + n > maxBodyBytes) {
-                throw tooLarge("runs over");
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                if (out.size() + n > maxBodyBytes) {
+                    throw tooLarge("runs over");
+                }
+                out.write(buffer, 0, n);
             }
-            out.write(buffer, 0, n);
+        } catch (IOException e) {
+            if (declared >= 0) {
+                throw e; // The client went away (or timed out) mid-body: there is nobody to answer.
+            }
+            // The JDK's chunked reader fails on bad framing too; that client is still there and gets an answer.
+            throw ApiError.of(HttpError.BAD_REQUEST, "the chunked body could not be read (" + shorten(String.valueOf(e.getMessage()))
+                    + "); send it with a Content-Length, or as well-formed chunks without trailers").closing();
         }
+        bodyRead = true;
         return out.toByteArray();
+    }
+
+    /**
+     * Whether the request came with a body that was not read to its end: the connection is then
+     * closed after the answer rather than drained for reuse (see {@link JdkHttpProperties}).
+     */
+    boolean bodyLeftUnread() {
+        return hasBody() && !bodyRead;
+    }
+
+    /**
+     * Reads the end of an empty body, so that the JDK sees the request as read and keeps the
+     * connection (with no draining, it keeps only connections whose request body reached its end).
+     */
+    void finishEmptyBody() throws IOException {
+        if (!hasBody() && !bodyRead) {
+            exchange.getRequestBody().read();
+            bodyRead = true;
+        }
+    }
+
+    private boolean hasBody() {
+        String length = header("Content-Length");
+        return header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
     }
 
     private ApiError tooLarge(String what) {

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * fail-closed rule and the metrics. The engine is read once, the request is mapped against that
  * engine's Request table, decided, and written to the decision log before the caller may answer.
  * If the log cannot be written, no decision is answered at all, allow or deny: the caller gets
- * 503 {@code decision_log_unavailable}. Thread-safe.
+ * 503 {@code decision_log_unavailable}. At most the configured number of workers decide at once
+ * (see {@link Admission}). Thread-safe.
  */
 final class Decider {
 
@@ -35,8 +36,10 @@ final class Decider {
     private final AuditLog log;
     private final Metrics metrics;
     private final Clock clock;
+    private final Admission admission;
 
-    Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock) {
+    Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock, Admission admission) {
+        this.admission = admission;
         this.engines = engines;
         this.log = log;
         this.metrics = metrics;
@@ -72,6 +75,20 @@ final class Decider {
      * @throws ApiError 503 {@code decision_log_unavailable} if the decision could not be logged
      */
     Decided decide(Engine engine, Request request, boolean explain, long start) throws ApiError {
+        try {
+            admission.enterDecision();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.of(HttpError.SHUTTING_DOWN, "the server is stopping; send the request to another instance");
+        }
+        try {
+            return decideHoldingSlot(engine, request, explain, start);
+        } finally {
+            admission.leaveDecision();
+        }
+    }
+
+    private Decided decideHoldingSlot(Engine engine, Request request, boolean explain, long start) throws ApiError {
         Decision decision = explain ? engine.explain(request) : engine.check(request);
         Instant time = clock.instant();
         long seq = 0;

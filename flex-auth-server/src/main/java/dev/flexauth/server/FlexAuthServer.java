@@ -144,7 +144,7 @@ public final class FlexAuthServer implements AutoCloseable {
         Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, metrics, log,
                 Clock.systemUTC());
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
-        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC());
+        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission);
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log())));
         routes.add(new Route("/v1/check", List.of("POST"), Access.CHECK, new CheckEndpoint(decider)));

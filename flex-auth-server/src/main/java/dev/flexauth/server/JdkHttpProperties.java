@@ -18,7 +18,12 @@ import java.time.Duration;
  *     clocks above are checked, so a timeout fires at most that much late.
  * </ul>
  * And {@code sun.net.httpserver.nodelay} (true): without TCP_NODELAY an answer written in two
- * segments waits for the client's delayed ACK, about 40 ms per request.
+ * segments waits for the client's delayed ACK, about 40 ms per request. And
+ * {@code sun.net.httpserver.drainAmount} (0): the JDK reads the unread rest of a request body (up
+ * to 64 KiB by default) after the answer, so that the connection can be reused; a body that never
+ * comes held the thread until the read timeout, and two stalled bodies held both threads that
+ * answer 503 {@code overloaded}. With 0 the connection is closed instead, and the router says
+ * {@code Connection: close} on such answers.
  * Thread-safe.
  */
 final class JdkHttpProperties {
@@ -39,6 +44,7 @@ final class JdkHttpProperties {
             setIfAbsent("sun.net.httpserver.clockTick", "1000");
             setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
             setIfAbsent("sun.net.httpserver.nodelay", "true");
+            setIfAbsent("sun.net.httpserver.drainAmount", "0");
             applied = readTimeout;
             String effective = System.getProperty("sun.net.httpserver.maxReqTime");
             if (!effective.equals(seconds)) {

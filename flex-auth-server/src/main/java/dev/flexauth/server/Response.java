@@ -17,6 +17,12 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
         return new Response(status, JSON, body, Map.of());
     }
 
+    Response withHeader(String name, String value) {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new Response(status, contentType, body, h);
+    }
+
     static Response json(int status, Object value) {
         return json(status, JsonText.bytes(value));
     }

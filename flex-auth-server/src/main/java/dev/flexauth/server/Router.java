@@ -44,6 +44,8 @@ final class Router implements HttpHandler {
     }
 
     private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+    /** RFC 9112 2.3: HTTP/1.x with any minor version is read as HTTP/1.1. */
+    private static final java.util.regex.Pattern HTTP_1 = java.util.regex.Pattern.compile("HTTP/1\\.[0-9]");
 
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final BearerToken checkToken;
@@ -68,8 +70,9 @@ final class Router implements HttpHandler {
         inFlight.incrementAndGet();
         try {
             Response response;
+            Call call = new Call(exchange, maxBodyBytes);
             try {
-                response = route(exchange).endpoint().handle(new Call(exchange, maxBodyBytes));
+                response = route(exchange).endpoint().handle(call);
             } catch (ApiError e) {
                 response = e.toResponse();
             } catch (IOException e) {
@@ -80,6 +83,16 @@ final class Router implements HttpHandler {
                         + ": " + e);
                 response = ApiError.of(HttpError.INTERNAL_ERROR, "flex-auth failed to answer; this is a defect, see the server log")
                         .toResponse();
+            }
+            if (call.bodyLeftUnread()) {
+                // The JDK will close the connection rather than drain the body; say so, or a client may reuse it.
+                response = response.withHeader("Connection", "close");
+            } else {
+                try {
+                    call.finishEmptyBody();
+                } catch (IOException e) {
+                    return; // The client went away.
+                }
             }
             send(exchange, response, "HEAD".equals(exchange.getRequestMethod()));
         } finally {
@@ -97,6 +110,11 @@ final class Router implements HttpHandler {
         if (closing) {
             throw ApiError.of(HttpError.SHUTTING_DOWN, "the server is stopping; send the request to another instance").closing();
         }
+        // The JDK frames any version string as HTTP/1.1 and keeps a #fragment in the target; both are malformed.
+        if (!HTTP_1.matcher(exchange.getProtocol()).matches() || exchange.getRequestURI().getRawFragment() != null) {
+            throw ApiError.of(HttpError.BAD_REQUEST, "the request line is not \"<method> <path> HTTP/1.1\" (a version \""
+                    + Call.shorten(exchange.getProtocol()) + "\", or a #fragment in the target); send an HTTP/1.1 request").closing();
+        }
         String path = exchange.getRequestURI().getRawPath();
         Route route = routes.get(path);
         if (route == null) {
@@ -112,7 +130,9 @@ final class Router implements HttpHandler {
             // Without an admin token there is no admin endpoint, whatever the route table says.
             throw ApiError.of(HttpError.NOT_FOUND, "no endpoint at " + path + "; configure an admin token file to enable it");
         }
-        if (token != null && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+        // One header, or none: with two, a proxy and flex-auth could each read a different one.
+        if (token != null && (authorization == null || authorization.size() != 1 || !token.accepts(authorization.get(0)))) {
             throw ApiError.of(HttpError.UNAUTHORIZED, path + " needs the " + (route.access() == Access.ADMIN ? "admin" : "check")
                     + " token as \"Authorization: Bearer <token>\"").withHeader("WWW-Authenticate", "Bearer realm=\"flex-auth\"");
         }

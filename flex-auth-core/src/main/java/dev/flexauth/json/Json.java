@@ -41,38 +41,11 @@ public final class Json {
      * {@code C1 A1} as "a", so bytes that never spelled a registry key could still match one.
      */
     static void requireUtf8(byte[] body) throws RequestException {
-        int at = firstInvalidUtf8(body);
+        long at = dev.flexauth.internal.Utf8.firstInvalid(body);
         if (at >= 0) {
             throw new RequestException(RequestCode.INVALID_JSON, null, "not valid UTF-8 at byte " + at
-                    + " (0x" + String.format("%02x", body[at] & 0xff) + "); send the body in UTF-8");
+                    + " (0x" + String.format("%02x", body[(int) at] & 0xff) + "); send the body in UTF-8");
         }
-    }
-
-    /** The offset of the first byte of an ill-formed sequence (Unicode table 3-7), or -1. */
-    static int firstInvalidUtf8(byte[] b) {
-        for (int i = 0; i < b.length; ) {
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
-            int trailing = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-            if (trailing < 0 || i + trailing >= b.length) {
-                return i;
-            }
-            int second = b[i + 1] & 0xff;
-            if ((c == 0xe0 && second < 0xa0) || (c == 0xed && second > 0x9f) || (c == 0xf0 && second < 0x90)
-                    || (c == 0xf4 && second > 0x8f)) {
-                return i;
-            }
-            for (int k = 1; k <= trailing; k++) {
-                if ((b[i + k] & 0xc0) != 0x80) {
-                    return i;
-                }
-            }
-            i += trailing + 1;
-        }
-        return -1;
     }
 
     /** Writes a request or output value: string, integer, boolean or list of strings. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.flexauth.internal.Utf8;
 import dev.flexauth.reason.RegistryCode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -111,6 +112,7 @@ public final class RegistryLoader {
 
     private Registry load(InputStream raw, String name) throws IOException, RegistryException {
         BufferedInputStream in = new BufferedInputStream(new Limited(raw, maxBytes), 1 << 16);
+        StrictUtf8 checked = new StrictUtf8(in);
         Parse p = new Parse(name);
         in.mark(4);
         byte[] head = in.readNBytes(4);
@@ -120,11 +122,14 @@ public final class RegistryLoader {
                     "the snapshot is not UTF-8 (it looks like UTF-16 or UTF-32); save it as UTF-8");
             throw p.failure();
         }
-        try (JsonParser parser = factory.createParser(in)) {
+        try (JsonParser parser = factory.createParser(checked)) {
             p.parser = parser;
             p.document();
         } catch (SizeLimitException e) {
             throw tooLarge(name, e.seen);
+        } catch (InvalidUtf8Exception e) {
+            p.problem("", RegistryCode.INVALID_JSON, "not valid UTF-8 at byte " + e.offset
+                    + " (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8");
         } catch (StreamConstraintsException e) {
             p.problem(p.where(), RegistryCode.TOO_LARGE, e.getOriginalMessage()
                     + "; a registry snapshot is at most " + MAX_DEPTH + " levels deep");
@@ -867,6 +872,45 @@ public final class RegistryLoader {
             if (seen > max) {
                 throw new SizeLimitException(seen);
             }
+        }
+    }
+
+    /**
+     * Checks the bytes as they stream by (see {@link Utf8}): Jackson alone would read an overlong
+     * sequence as the character it imitates.
+     */
+    private static final class StrictUtf8 extends FilterInputStream {
+        private final Utf8 utf8 = new Utf8();
+
+        StrictUtf8(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            long bad = n < 0 ? utf8.end() : utf8.feed(b, off, n);
+            if (bad >= 0) {
+                throw new InvalidUtf8Exception(bad);
+            }
+            return n;
+        }
+    }
+
+    private static final class InvalidUtf8Exception extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long offset;
+
+        InvalidUtf8Exception(long offset) {
+            super("invalid UTF-8");
+            this.offset = offset;
         }
     }
 

@@ -36,7 +36,23 @@ class RegistryLoaderTest {
         RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, "bad.json"));
         RegistryProblem p = only(e);
         assertEquals(RegistryCode.INVALID_JSON, p.code());
-        assertEquals("line 1, column 143: not valid UTF-8: Invalid UTF-8 start byte 0xff", p.message());
+        assertEquals("not valid UTF-8 at byte 141 (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8",
+                p.message());
+    }
+
+    @Test
+    void anOverlongSpellingOfAnIdIsRefusedNotReadAsTheIdItImitates() {
+        // C1 A1 is an overlong "a": a lenient decoder would load the entity as "adm-example".
+        byte[] head = (HEAD + "{\"actor\":[{\"id\":\"").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "dm-example\"}]}}".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        bytes[head.length] = (byte) 0xC1;
+        bytes[head.length + 1] = (byte) 0xA1;
+        System.arraycopy(tail, 0, bytes, head.length + 2, tail.length);
+        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, "overlong.json"));
+        assertEquals("not valid UTF-8 at byte " + head.length + " (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8",
+                only(e).message());
     }
 
     @Test

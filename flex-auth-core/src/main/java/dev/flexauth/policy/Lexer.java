@@ -105,7 +105,7 @@ final class Lexer {
                         break;
                     default:
                         throw new SyntaxError(src.at(line, col), "unknown escape \\" + e
-                                + " (known: \\\" \\\\ \\n \\t \\r \\uXXXX)");
+                                + " (known: \\\" \\\\ \\n \\t \\r, and \\u with four hex digits)");
                 }
                 col += 2;
             } else {

@@ -25,12 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * real server, and the ops-warden package asked by a gateway, with the decisions in the same log.
  */
 class AuthzenTest {
-    private static final Path TODO = Path.of("..", "examples", "authzen-todo").toAbsolutePath().normalize();
+    private static final Path SCENARIO = Path.of("..", "examples", "authzen-todo").toAbsolutePath().normalize();
     private static TestServer todo;
 
     @BeforeAll
     static void startTodo() throws Exception {
-        todo = TestServer.start(TestServer.config(TODO.resolve("registry_snapshot.json"), TODO.resolve("policy_package.md")));
+        todo = TestServer.start(TestServer.config(SCENARIO.resolve("registry_snapshot.json"), SCENARIO.resolve("policy_package.md")));
     }
 
     @AfterAll

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * HTTP over a plain socket, for what a well-behaved client cannot send: wrong lengths, stalled
  * bodies, chunked bodies. Reads one answer (Content-Length or until the server closes).
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
     private final Socket socket;
 
     RawHttp(int port) {
@@ -91,7 +91,8 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One CRLF- (or LF-) terminated line of an HTTP head, as ISO-8859-1; null at the end of the stream. */
+    public static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int c; (c = in.read()) != -1; ) {
             if (c == '\n') {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Profiles flex-auth serve under the wrk load of bench/http.sh with Java Flight Recorder: where
+# the microseconds of a request go (bench/http/jfr_top.py), and how many system calls a request
+# makes (strace -c on the server, if installed). Run after bench/http.sh has written the workload.
+#
+# Usage: bench/http/profile.sh [--actors 4] [--mode off|log|fsync] [--duration 20] [-t 2] [-c 32]
+# Output: bench/work/http/profile-<actors>-<mode>.{jfr,txt}
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ACTORS=4
+MODE=log
+DURATION=20
+THREADS=2
+CONNECTIONS=32
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --actors) ACTORS=$2; shift 2 ;;
+    --mode) MODE=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    -t) THREADS=$2; shift 2 ;;
+    -c) CONNECTIONS=$2; shift 2 ;;
+    *) echo "usage: bench/http/profile.sh [--actors N] [--mode off|log|fsync] [--duration S] [-t N] [-c N]" >&2; exit 2 ;;
+  esac
+done
+WORK=bench/work/http
+DIR=$WORK/w$ACTORS
+[[ -f $DIR/flex.bodies ]] || python3 bench/http/gen.py --actors "$ACTORS" --out "$DIR"
+PORT=18181
+OUT=$WORK/profile-$ACTORS-$MODE
+rm -f "$OUT.jfr" "$WORK/run/profile-decisions.jsonl"
+mkdir -p "$WORK/run"
+args=(serve --addr 127.0.0.1:$PORT --registry "$DIR/registry.json" --policy examples/ops-warden/policy_package.md
+  --no-watch --no-sighup)
+case "$MODE" in
+  log) args+=(--log "$WORK/run/profile-decisions.jsonl") ;;
+  fsync) args+=(--log "$WORK/run/profile-decisions.jsonl" --log-fsync) ;;
+esac
+FLEX_AUTH_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" bin/flex-auth "${args[@]}" 2>"$WORK/run/profile.err" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 500); do curl -fs -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.02; done
+drive() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s -s bench/http/post.lua http://127.0.0.1:$PORT -- "$DIR/flex.bodies" /v1/check; }
+drive 10 >/dev/null # warm-up: let C2 compile the request path first
+jcmd "$pid" JFR.start name=http settings=profile >/dev/null
+result=$(drive "$DURATION" | sed -n 's/^RESULT //p')
+jcmd "$pid" JFR.dump name=http filename="$PWD/$OUT.jfr" >/dev/null
+jcmd "$pid" JFR.stop name=http >/dev/null
+{
+  echo "flex-auth, $ACTORS actors, log $MODE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s: $result"
+  echo
+  python3 bench/http/jfr_top.py "$OUT.jfr"
+  if command -v strace >/dev/null; then
+    echo
+    echo "System calls of the server during 5 s of the same load (strace -f -c):"
+    strace -f -c -p "$pid" -o "$OUT.strace" &
+    spid=$!
+    sleep 0.5
+    result=$(drive 5 | sed -n 's/^RESULT //p')
+    kill -INT $spid
+    wait $spid 2>/dev/null || true
+    echo "(under strace: $result)"
+    head -25 "$OUT.strace"
+  fi
+} | tee "$OUT.txt"

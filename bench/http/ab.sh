@@ -6,6 +6,7 @@
 # Usage: bench/http/ab.sh BEFORE.jar AFTER.jar [--actors 4] [--mode off|log|fsync] [--rounds 5]
 #                         [--duration 10] [-t 2] [-c 32]
 # Keep a copy of the jar before a change: cp flex-auth-cli/target/flex-auth.jar bench/work/before.jar
+# ARGS_A, ARGS_B: extra serve options for one side (e.g. ARGS_B="--worker-threads 2" with the same jar twice).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [[ $# -ge 2 ]] || { echo "usage: bench/http/ab.sh BEFORE.jar AFTER.jar [--actors N] [--mode M] [--rounds N] [--duration S] [-t N] [-c N]" >&2; exit 2; }
@@ -43,7 +44,10 @@ start() { # jar port name
     log) args+=(--log "$WORK/run/ab-$3.jsonl") ;;
     fsync) args+=(--log "$WORK/run/ab-$3.jsonl" --log-fsync) ;;
   esac
-  java -jar "$1" "${args[@]}" 2>"$WORK/run/ab-$3.err" &
+  local extra=${ARGS_A:-}
+  [[ $3 == b ]] && extra=${ARGS_B:-}
+  # shellcheck disable=SC2086
+  java -jar "$1" "${args[@]}" $extra 2>"$WORK/run/ab-$3.err" &
   pids+=($!)
   for _ in $(seq 1 500); do curl -fs -o /dev/null "http://127.0.0.1:$2/healthz" && return 0; sleep 0.02; done
   echo "$1 did not become healthy" >&2

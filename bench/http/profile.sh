@@ -41,7 +41,12 @@ trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 500); do curl -fs -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.02; done
 drive() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s -s bench/http/post.lua http://127.0.0.1:$PORT -- "$DIR/flex.bodies" /v1/check; }
 drive 10 >/dev/null # warm-up: let C2 compile the request path first
-jcmd "$pid" JFR.start name=http settings=profile >/dev/null
+# The profile settings, with Java and native stacks sampled every millisecond instead of every 10-20 ms.
+jfc=$WORK/run/cpu.jfc
+sed -e '/<event name="jdk.ExecutionSample">/,/<\/event>/ s|<setting name="period">[^<]*</setting>|<setting name="period">1 ms</setting>|' \
+  -e '/<event name="jdk.NativeMethodSample">/,/<\/event>/ s|<setting name="period">[^<]*</setting>|<setting name="period">1 ms</setting>|' \
+  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$jfc"
+jcmd "$pid" JFR.start name=http settings="$PWD/$jfc" >/dev/null
 result=$(drive "$DURATION" | sed -n 's/^RESULT //p')
 jcmd "$pid" JFR.dump name=http filename="$PWD/$OUT.jfr" >/dev/null
 jcmd "$pid" JFR.stop name=http >/dev/null

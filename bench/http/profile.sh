@@ -41,6 +41,14 @@ trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 500); do curl -fs -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.02; done
 drive() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s -s bench/http/post.lua http://127.0.0.1:$PORT -- "$DIR/flex.bodies" /v1/check; }
 drive 10 >/dev/null # warm-up: let C2 compile the request path first
+# CPU per request: the server's user and system time (/proc/<pid>/stat) and the whole machine's busy
+# time (/proc/stat) over one run without the profiler, divided by the requests answered.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+t0=$(cpu_ticks); m0=$(busy_ticks)
+plain=$(drive "$DURATION" | sed -n 's/^RESULT //p')
+t1=$(cpu_ticks); m1=$(busy_ticks)
+hz=$(getconf CLK_TCK)
 # The profile settings, with Java and native stacks sampled every millisecond instead of every 10-20 ms.
 jfc=$WORK/run/cpu.jfc
 sed -e '/<event name="jdk.ExecutionSample">/,/<\/event>/ s|<setting name="period">[^<]*</setting>|<setting name="period">1 ms</setting>|' \
@@ -51,7 +59,16 @@ result=$(drive "$DURATION" | sed -n 's/^RESULT //p')
 jcmd "$pid" JFR.dump name=http filename="$PWD/$OUT.jfr" >/dev/null
 jcmd "$pid" JFR.stop name=http >/dev/null
 {
-  echo "flex-auth, $ACTORS actors, log $MODE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s: $result"
+  echo "flex-auth, $ACTORS actors, log $MODE, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+  echo "without the profiler: $plain"
+  python3 - "$plain" "$((t1 - t0))" "$((m1 - m0))" "$hz" "$(nproc)" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]); server, machine, hz, cores = (int(a) for a in sys.argv[2:6])
+n = r["requests"]
+print("CPU per request: server %.1f µs, whole machine (server, wrk, kernel, everything else) %.1f µs; "
+      "machine busy %.0f%% of its %d cores" % (server / hz / n * 1e6, machine / hz / n * 1e6, 100.0 * machine / hz / r["seconds"] / cores, cores))
+PY
+  echo "with the profiler: $result"
   echo
   python3 bench/http/jfr_top.py "$OUT.jfr"
   if command -v strace >/dev/null; then

@@ -44,7 +44,10 @@ final class Admission implements Executor {
         workers = new ThreadPoolExecutor(workerThreads, workerThreads + queueCapacity, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemons("flex-auth-worker-"));
         workers.prestartAllCoreThreads();
-        deciding = new Semaphore(workerThreads, true);
+        // Not fair: a fair semaphore hands every released slot to the longest waiter, which must then be
+        // woken, so under load each decision paid a context switch; a running thread may now take a free
+        // slot at once. A waiter still gets one within the read timeout, or the JDK cuts the exchange off.
+        deciding = new Semaphore(workerThreads);
         shedder = new ThreadPoolExecutor(SHEDDING_THREADS, SHEDDING_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(64, queueCapacity)), daemons("flex-auth-shed-"));
     }

@@ -90,7 +90,7 @@ final class Call {
     byte[] jsonBody() throws ApiError, IOException {
         // The JDK has already refused a non-numeric, negative or repeated Content-Length; absent means chunked.
         String header = header("Content-Length");
-        if (header != null && !header.strip().chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (header != null && !digits(header.strip())) {
             // 1*DIGIT (RFC 9110 8.6): the JDK's parseLong also accepts a sign, which a proxy may read otherwise.
             throw ApiError.of(HttpError.BAD_REQUEST, "Content-Length \"" + shorten(header) + "\" is not a number of bytes;"
                     + " send digits only").closing();
@@ -112,7 +112,31 @@ final class Call {
                     .closing();
         }
         InputStream in = exchange.getRequestBody();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared < 0 ? 1024 : (int) declared);
+        // The client went away (or timed out) mid-body: the IOException goes up, there is nobody to answer.
+        byte[] body = declared >= 0 ? readDeclared(in, (int) declared) : readChunked(in);
+        bodyRead = true;
+        return body;
+    }
+
+    /** Exactly {@code length} bytes, straight into the array the decoder reads: no buffer, no copy. */
+    private static byte[] readDeclared(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        for (int off = 0; off < length; ) {
+            int n = in.read(body, off, length - off);
+            if (n < 0) {
+                throw new IOException("the body ended after " + off + " of " + length + " bytes");
+            }
+            off += n;
+        }
+        // The JDK keeps the connection only once its stream has reported the end of the body.
+        if (in.read() != -1) {
+            throw new IOException("the body runs past its Content-Length");
+        }
+        return body;
+    }
+
+    private byte[] readChunked(InputStream in) throws ApiError {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         byte[] buffer = new byte[8192];
         try {
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -122,15 +146,21 @@ final class Call {
                 out.write(buffer, 0, n);
             }
         } catch (IOException e) {
-            if (declared >= 0) {
-                throw e; // The client went away (or timed out) mid-body: there is nobody to answer.
-            }
             // The JDK's chunked reader fails on bad framing too; that client is still there and gets an answer.
             throw ApiError.of(HttpError.BAD_REQUEST, "the chunked body could not be read (" + shorten(String.valueOf(e.getMessage()))
                     + "); send it with a Content-Length, or as well-formed chunks without trailers").closing();
         }
-        bodyRead = true;
         return out.toByteArray();
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

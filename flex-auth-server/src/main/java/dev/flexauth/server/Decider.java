@@ -8,7 +8,6 @@ import dev.flexauth.json.DecisionJson;
 import dev.flexauth.log.DecisionLogException;
 import dev.flexauth.reason.HttpError;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -81,21 +80,26 @@ final class Decider {
             Thread.currentThread().interrupt();
             throw ApiError.of(HttpError.SHUTTING_DOWN, "the server is stopping; send the request to another instance");
         }
+        Decision decision;
+        byte[] record = null;
         try {
-            return decideHoldingSlot(engine, request, explain, start);
+            decision = explain ? engine.explain(request) : engine.check(request);
+            if (log != null) {
+                record = DecisionJson.logBody(decision, clock.instant(), (System.nanoTime() - start) / 1000);
+            }
         } finally {
+            // The slot bounds the work of deciding; the append below mostly waits (for the log's lock, and
+            // in fsync mode for a sync that the appenders waiting meanwhile share: the more, the fewer syncs).
             admission.leaveDecision();
         }
+        return logged(decision, record, start);
     }
 
-    private Decided decideHoldingSlot(Engine engine, Request request, boolean explain, long start) throws ApiError {
-        Decision decision = explain ? engine.explain(request) : engine.check(request);
-        Instant time = clock.instant();
+    private Decided logged(Decision decision, byte[] record, long start) throws ApiError {
         long seq = 0;
-        if (log != null) {
-            long micros = (System.nanoTime() - start) / 1000;
+        if (record != null) {
             try {
-                seq = log.append(DecisionJson.logBody(decision, time, micros));
+                seq = log.append(record);
             } catch (DecisionLogException e) {
                 metrics.unlogged();
                 throw ApiError.of(HttpError.DECISION_LOG_UNAVAILABLE, "the decision log cannot be written, so no decision"

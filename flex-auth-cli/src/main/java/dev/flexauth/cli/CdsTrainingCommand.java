@@ -56,8 +56,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
         GrantDiff.between(engine, engine, Long.MAX_VALUE);
         discard.print(spec.root().commandLine().getUsageMessage());
-        ServerConfig config = ServerConfig.defaults(registry, policy).withAddress(new InetSocketAddress("127.0.0.1", 0))
-                .withWatchFiles(false).withReloadOnSighup(false);
+        ServerConfig config = ServerConfig.defaults(registry, policy).withAddress(new InetSocketAddress("127.0.0.1", 0));
         FlexAuthServer server = FlexAuthServer.start(config);
         try {
             InetSocketAddress at = server.address();

@@ -66,6 +66,22 @@ class LauncherIT {
     }
 
     @Test
+    void theArchiveHoldsPicocliAndTheApplication() throws Exception {
+        // Why the archive is static: Java 17 leaves picocli's Java 5 class files out of a dynamic one.
+        launch(LAUNCHER, "version");
+        ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "version").directory(Cli.ROOT.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("FLEX_AUTH_JAVA_OPTS", "-Xlog:class+load=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertAll(out.length() > 2000 ? out.substring(0, 2000) : out,
+                () -> assertEquals(0, p.exitValue()),
+                () -> assertTrue(out.contains(" picocli.CommandLine source: shared objects file"), "picocli from the archive"),
+                () -> assertTrue(out.contains(" dev.flexauth.cli.Main source: shared objects file"), "the application from the archive"));
+    }
+
+    @Test
     void aDamagedArchiveIsIgnoredThenRebuilt() throws Exception {
         launch(LAUNCHER, "version");
         makeWritable(ARCHIVE);

@@ -37,6 +37,25 @@ class UsageIT {
     }
 
     @Test
+    void helpBeforeACommandNameStillListsEveryCommand() {
+        // A run adds only the command it names, unless an option other than --verbose comes first.
+        Cli.Result r = Cli.run("-h", "serve");
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertTrue(r.out().startsWith("Usage: flex-auth [-hV] [--verbose] [COMMAND]"), r.out()),
+                () -> assertTrue(r.out().contains("  diff, diff-registry  "), r.out()),
+                () -> assertTrue(r.out().contains("  load-registry  "), r.out()));
+    }
+
+    @Test
+    void verboseBeforeTheCommandNameIsInheritedByIt() {
+        Cli.Result r = Cli.run("--verbose", "diff-registry", "--help");
+        assertAll(r.toString(),
+                () -> assertEquals(0, r.exit()),
+                () -> assertTrue(r.out().startsWith("Usage: flex-auth diff "), r.out()));
+    }
+
+    @Test
     void versionNamesTheBuildAndTheJava() {
         Cli.Result r = Cli.run("version");
         Cli.Result flag = Cli.run("--version");

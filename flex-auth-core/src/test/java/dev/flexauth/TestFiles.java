@@ -2,6 +2,8 @@ package dev.flexauth;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,6 +33,20 @@ public final class TestFiles {
 
     public static Path opsWardenPolicy() {
         return root().resolve("examples/ops-warden/policy_package.md");
+    }
+
+    /** The ops-warden package's text. */
+    public static String opsWardenPolicyText() {
+        try {
+            return Files.readString(opsWardenPolicy());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The ops-warden package's text without its rule blocks: its sections, for tests to add rules of their own. */
+    public static String opsWardenPolicyWithoutRules() {
+        return opsWardenPolicyText().replaceAll("(?s)```rule\\n.*?```", "");
     }
 
     /** The ops-warden example engine. */

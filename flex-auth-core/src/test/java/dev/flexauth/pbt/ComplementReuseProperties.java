@@ -9,7 +9,6 @@ import dev.flexauth.engine.Trace;
 import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.policy.Printer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -26,15 +25,7 @@ import net.jqwik.api.Provide;
  * from its syntax tree.
  */
 class ComplementReuseProperties {
-    private static final String BASE;
-
-    static {
-        try {
-            BASE = Files.readString(TestFiles.opsWardenPolicy()).replaceAll("(?s)```rule\\n.*?```", "");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final String BASE = TestFiles.opsWardenPolicyWithoutRules();
 
     @Provide
     Arbitrary<Expr> conditions() {

@@ -11,7 +11,6 @@ import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.policy.Printer;
-import java.nio.file.Files;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -23,15 +22,7 @@ import net.jqwik.api.Provide;
  * deny overrides, and the compiled evaluator agrees with the explain interpreter.
  */
 class RuleProperties {
-    private static final String BASE;
-
-    static {
-        try {
-            BASE = Files.readString(TestFiles.opsWardenPolicy());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final String BASE = TestFiles.opsWardenPolicyText();
 
     @Provide
     Arbitrary<Expr> conditions() {

@@ -23,6 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=bench/http/lib.sh
+source bench/http/lib.sh
 
 ACTORS=4,100000
 MODES=off,log,fsync
@@ -53,7 +55,6 @@ done
 WORK=$ROOT/bench/work/http
 CERBOS_DIR=$ROOT/bench/work/cerbos
 CERBOS=$CERBOS_DIR/node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64
-POLICY=$ROOT/examples/ops-warden/policy_package.md
 FLEX_PORT=18181
 CERBOS_PORT=3592
 CERBOS_GRPC=3593
@@ -120,22 +121,7 @@ server_cpus() { [[ $1 == pinned ]] && echo "taskset -c 0" || true; }
 client_cpus() { [[ $1 == pinned ]] && echo "taskset -c 1" || true; }
 
 wait_healthy() { # url pid
-  local i
-  for i in $(seq 1 6000); do
-    curl -fs -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || die "the server (pid $2) exited before it was healthy; see $RUN/*.err"
-    sleep 0.02
-  done
-  die "$1 not healthy after 120 s"
-}
-
-flex_args() { # actors-dir mode
-  local args=(serve --addr 127.0.0.1:$FLEX_PORT --registry "$1/registry.json" --policy "$POLICY" --no-watch --no-sighup)
-  case "$2" in
-    log) args+=(--log "$RUN/decisions.jsonl") ;;
-    fsync) args+=(--log "$RUN/decisions.jsonl" --log-fsync) ;;
-  esac
-  echo "${args[@]}"
+  await_healthy "$1" "$2" || die "see $RUN/*.err"
 }
 
 cerbos_config() { # actors-dir mode -> config file
@@ -169,10 +155,7 @@ IFS=, read -r -a mode_list <<<"$MODES"
 IFS=, read -r -a cpu_list <<<"$CPUS"
 
 for actors in "${actor_list[@]}"; do
-  dir=$WORK/w$actors
-  if [[ ! -f $dir/mix.jsonl || bench/http/gen.py -nt $dir/mix.jsonl ]]; then
-    python3 bench/http/gen.py --actors "$actors" --out "$dir"
-  fi
+  dir=$(workload "$actors")
   log "$actors actors: registry $(du -h "$dir/registry.json" | cut -f1), Cerbos policy $(du -h "$dir/cerbos/policies/actor.json" | cut -f1)"
 
   for cpu in "${cpu_list[@]}"; do
@@ -180,9 +163,9 @@ for actors in "${actor_list[@]}"; do
     log "$actors actors, $cpu: time to healthy ($HEALTH_RUNS runs each)"
     pin=()
     [[ $cpu == pinned ]] && pin=(--taskset 0)
-    # shellcheck disable=SC2046
+    serve_args "$dir" $FLEX_PORT off
     h=$(python3 bench/http/healthy.py --url "http://127.0.0.1:$FLEX_PORT/healthz" --runs "$HEALTH_RUNS" "${pin[@]}" -- \
-      bin/flex-auth $(flex_args "$dir" off))
+      bin/flex-auth "${SERVE_ARGS[@]}")
     record "{\"kind\":\"healthy\",\"actors\":$actors,\"cpu\":\"$cpu\",\"server\":\"flex-auth\",\"result\":$h}"
     log "  flex-auth $h"
     h=$(python3 bench/http/healthy.py --url "http://127.0.0.1:$CERBOS_PORT/_cerbos/health" --runs "$HEALTH_RUNS" "${pin[@]}" -- \
@@ -192,8 +175,9 @@ for actors in "${actor_list[@]}"; do
 
     for mode in "${mode_list[@]}"; do
       rm -f "$RUN/decisions.jsonl" "$RUN"/decisions.jsonl.* "$RUN/cerbos-audit.log"
+      serve_args "$dir" $FLEX_PORT "$mode" "$RUN/decisions.jsonl"
       # shellcheck disable=SC2046
-      $(server_cpus "$cpu") bin/flex-auth $(flex_args "$dir" "$mode") >"$RUN/flex.out" 2>"$RUN/flex.err" &
+      $(server_cpus "$cpu") bin/flex-auth "${SERVE_ARGS[@]}" >"$RUN/flex.out" 2>"$RUN/flex.err" &
       flex_pid=$!
       PIDS+=("$flex_pid")
       # shellcheck disable=SC2046

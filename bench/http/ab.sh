@@ -30,28 +30,22 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+# shellcheck source=bench/http/lib.sh
+source bench/http/lib.sh
 WORK=bench/work/http
-DIR=$WORK/w$ACTORS
-[[ -f $DIR/flex.bodies ]] || python3 bench/http/gen.py --actors "$ACTORS" --out "$DIR"
+DIR=$(workload "$ACTORS")
 mkdir -p "$WORK/run"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 start() { # jar port name
-  local args=(serve --addr 127.0.0.1:"$2" --registry "$DIR/registry.json" --policy examples/ops-warden/policy_package.md
-    --no-watch --no-sighup)
   rm -f "$WORK/run/ab-$3.jsonl"
-  case "$MODE" in
-    log) args+=(--log "$WORK/run/ab-$3.jsonl") ;;
-    fsync) args+=(--log "$WORK/run/ab-$3.jsonl" --log-fsync) ;;
-  esac
+  serve_args "$DIR" "$2" "$MODE" "$WORK/run/ab-$3.jsonl"
   local extra=${ARGS_A:-}
   [[ $3 == b ]] && extra=${ARGS_B:-}
   # shellcheck disable=SC2086
-  java -jar "$1" "${args[@]}" $extra 2>"$WORK/run/ab-$3.err" &
+  java -jar "$1" "${SERVE_ARGS[@]}" $extra 2>"$WORK/run/ab-$3.err" &
   pids+=($!)
-  for _ in $(seq 1 500); do curl -fs -o /dev/null "http://127.0.0.1:$2/healthz" && return 0; sleep 0.02; done
-  echo "$1 did not become healthy" >&2
-  exit 1
+  await_healthy "http://127.0.0.1:$2/healthz" $! || { echo "$1 did not become healthy; see $WORK/run/ab-$3.err" >&2; exit 1; }
 }
 drive() { # port seconds
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s -s bench/http/post.lua "http://127.0.0.1:$1" -- "$DIR/flex.bodies" /v1/check \

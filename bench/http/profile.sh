@@ -22,23 +22,19 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: bench/http/profile.sh [--actors N] [--mode off|log|fsync] [--duration S] [-t N] [-c N]" >&2; exit 2 ;;
   esac
 done
+# shellcheck source=bench/http/lib.sh
+source bench/http/lib.sh
 WORK=bench/work/http
-DIR=$WORK/w$ACTORS
-[[ -f $DIR/flex.bodies ]] || python3 bench/http/gen.py --actors "$ACTORS" --out "$DIR"
+DIR=$(workload "$ACTORS")
 PORT=18181
 OUT=$WORK/profile-$ACTORS-$MODE
 rm -f "$OUT.jfr" "$WORK/run/profile-decisions.jsonl"
 mkdir -p "$WORK/run"
-args=(serve --addr 127.0.0.1:$PORT --registry "$DIR/registry.json" --policy examples/ops-warden/policy_package.md
-  --no-watch --no-sighup)
-case "$MODE" in
-  log) args+=(--log "$WORK/run/profile-decisions.jsonl") ;;
-  fsync) args+=(--log "$WORK/run/profile-decisions.jsonl" --log-fsync) ;;
-esac
-FLEX_AUTH_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" bin/flex-auth "${args[@]}" 2>"$WORK/run/profile.err" &
+serve_args "$DIR" $PORT "$MODE" "$WORK/run/profile-decisions.jsonl"
+FLEX_AUTH_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" bin/flex-auth "${SERVE_ARGS[@]}" 2>"$WORK/run/profile.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 500); do curl -fs -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.02; done
+await_healthy http://127.0.0.1:$PORT/healthz $pid || { echo "see $WORK/run/profile.err" >&2; exit 1; }
 drive() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s -s bench/http/post.lua http://127.0.0.1:$PORT -- "$DIR/flex.bodies" /v1/check; }
 drive 10 >/dev/null # warm-up: let C2 compile the request path first
 # CPU per request: the server's user and system time (/proc/<pid>/stat) and the whole machine's busy

@@ -1,16 +1,15 @@
 package dev.flexauth.policy;
 
+import dev.flexauth.internal.RegularFile;
+import dev.flexauth.internal.RegularFileException;
 import dev.flexauth.internal.Secrets;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.reason.EngineReason;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.RegistrySchema;
-import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,20 +67,19 @@ public final class PolicyReader {
     private PolicyReader() {
     }
 
-    /** Reads the package in {@code file}. */
+    /**
+     * Reads the package in {@code file}, which must be a regular file (or a symlink to one) of at
+     * most {@value #MAX_BYTES} bytes, read within {@link RegularFile#DEFAULT_DEADLINE}.
+     */
     public static PolicyPackage read(Path file) throws PolicyException {
         String name = file.toString();
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw single(name, DiagnosticCode.MISSING_SECTION, "the policy file is larger than " + MAX_BYTES
-                        + " bytes; a policy package is a document, not a dataset");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw single(name, DiagnosticCode.MISSING_SECTION, "file not found: " + name);
-        } catch (IOException e) {
-            throw single(name, DiagnosticCode.MISSING_SECTION, "cannot read " + name + ": " + e.getMessage());
+            bytes = RegularFile.readAllBytes(file, MAX_BYTES, RegularFile.DEFAULT_DEADLINE);
+        } catch (RegularFileException e) {
+            throw single(name, DiagnosticCode.MISSING_SECTION, e.kind() == RegularFileException.Kind.TOO_LARGE
+                    ? "the policy file is larger than " + MAX_BYTES + " bytes; a policy package is a document, not a dataset"
+                    : e.getMessage());
         }
         return read(bytes, name);
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.flexauth.internal.RegularFile;
+import dev.flexauth.internal.RegularFileException;
 import dev.flexauth.internal.Utf8;
 import dev.flexauth.reason.RegistryCode;
 import java.io.BufferedInputStream;
@@ -14,8 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -77,22 +77,18 @@ public final class RegistryLoader {
         return new Builder();
     }
 
-    /** Loads the snapshot in {@code file}. */
+    /**
+     * Loads the snapshot in {@code file}, which must be a regular file (or a symlink to one): a
+     * FIFO, device or directory is refused before it is opened, and the read is bounded by the size
+     * limit and {@link RegularFile#DEFAULT_DEADLINE}.
+     */
     public Registry load(Path file) throws RegistryException {
         String name = file.toString();
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw single(name, RegistryCode.UNREADABLE, "file not found: " + name);
-        } catch (IOException e) {
-            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
-        }
-        if (size > maxBytes) {
-            throw tooLarge(name, size);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
             return load(in, name);
+        } catch (RegularFileException e) {
+            throw e.kind() == RegularFileException.Kind.TOO_LARGE ? tooLarge(name, e.size())
+                    : single(name, RegistryCode.UNREADABLE, e.getMessage());
         } catch (IOException e) {
             throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
         }

@@ -1,0 +1,252 @@
+package dev.flexauth.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one way flex-auth reads an input file (registry snapshot, policy package, and whatever is
+ * read beside them): only a regular file (a symlink is followed), at most a given number of bytes,
+ * within a deadline. A FIFO, a device, a socket or a directory is refused before it is opened, so
+ * {@code /dev/zero} cannot run without end and a FIFO cannot block the reader. The open and every
+ * read run on a helper thread and the caller waits at most the deadline for the whole file, so a
+ * file swapped for a FIFO between the check and the open, or a hung network file system, costs
+ * the caller the deadline, never its thread (the helper, stuck in the kernel, is abandoned).
+ * Stateless and thread-safe; each stream is for one thread.
+ */
+public final class RegularFile {
+    /** How long reading one whole file may take by default. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+    private static final int CHUNK = 64 * 1024;
+
+    private RegularFile() {
+    }
+
+    /** Reads all of {@code file}: see {@link #open}. */
+    public static byte[] readAllBytes(Path file, long maxBytes, Duration deadline) throws RegularFileException {
+        try (InputStream in = open(file, maxBytes, deadline)) {
+            return in.readAllBytes();
+        } catch (RegularFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RegularFileException(RegularFileException.Kind.UNREADABLE, file, -1, "cannot read " + file + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Opens {@code file} for one pass: its reads throw {@link RegularFileException} when the file
+     * is not a regular file, holds more than {@code maxBytes} (even if it grows while being read),
+     * or the whole read outlasts {@code deadline} from now.
+     *
+     * @throws RegularFileException before anything is read if the file is absent, not a regular
+     *     file, or larger than {@code maxBytes}
+     */
+    public static InputStream open(Path file, long maxBytes, Duration deadline) throws RegularFileException {
+        long size = check(file, maxBytes);
+        return new Bounded(file, size, maxBytes, System.nanoTime() + deadline.toNanos(), deadline);
+    }
+
+    /** The file's size if it may be read, else why not. */
+    private static long check(Path file, long maxBytes) throws RegularFileException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new RegularFileException(RegularFileException.Kind.NOT_FOUND, file, -1, "file not found: " + file);
+        } catch (IOException e) {
+            throw new RegularFileException(RegularFileException.Kind.UNREADABLE, file, -1, "cannot read " + file + ": "
+                    + e.getMessage());
+        }
+        if (attributes.isDirectory()) {
+            throw new RegularFileException(RegularFileException.Kind.NOT_REGULAR, file, -1, file
+                    + " is a directory, not a regular file; give the path of the file itself");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new RegularFileException(RegularFileException.Kind.NOT_REGULAR, file, -1, file + " is " + type(file)
+                    + ", not a regular file; flex-auth reads only regular files (or symlinks to them), so that no"
+                    + " read can block or run without end");
+        }
+        if (attributes.size() > maxBytes) {
+            throw tooLarge(file, attributes.size(), maxBytes);
+        }
+        return attributes.size();
+    }
+
+    private static RegularFileException tooLarge(Path file, long size, long maxBytes) {
+        return new RegularFileException(RegularFileException.Kind.TOO_LARGE, file, size, file + " is " + (size > maxBytes
+                ? size + " bytes" : "over " + maxBytes + " bytes") + ", more than the limit of " + maxBytes + " bytes");
+    }
+
+    /** What kind of special file {@code file} is, as precisely as the platform says. */
+    private static String type(Path file) {
+        try {
+            int mode = (Integer) Files.getAttribute(file, "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            // No unix view here: the generic wording below is still true.
+        }
+        return "a special file";
+    }
+
+    /**
+     * The caller's side of a read done by a helper thread: chunks come through a small queue, so
+     * the helper is at most a few chunks ahead and the caller never waits past the deadline.
+     */
+    private static final class Bounded extends InputStream {
+        private static final byte[] END = new byte[0];
+
+        private final Path file;
+        private final long deadlineNanos;
+        private final Duration deadline;
+        private final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(4);
+        private final Thread reader;
+        private volatile boolean closed;
+        private byte[] chunk = new byte[0];
+        private int pos;
+        private boolean ended;
+
+        Bounded(Path file, long size, long maxBytes, long deadlineNanos, Duration deadline) {
+            this.file = file;
+            this.deadlineNanos = deadlineNanos;
+            this.deadline = deadline;
+            this.reader = new Thread(() -> produce(size, maxBytes), "flex-auth-file-read");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Runs on the helper thread: opens, reads, and hands over chunks, an error or the end. */
+        private void produce(long size, long maxBytes) {
+            Object last;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long total = 0;
+                while (true) {
+                    ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+                    int n = channel.read(buffer);
+                    if (n < 0) {
+                        last = END;
+                        break;
+                    }
+                    total += n;
+                    if (total > maxBytes) {
+                        last = tooLarge(file, Math.max(total, size), maxBytes);
+                        break;
+                    }
+                    if (n > 0 && !hand(Arrays.copyOf(buffer.array(), n))) {
+                        return;
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                last = new RegularFileException(RegularFileException.Kind.NOT_FOUND, file, -1, "file not found: " + file);
+            } catch (IOException e) {
+                last = new RegularFileException(RegularFileException.Kind.UNREADABLE, file, -1, "cannot read " + file + ": "
+                        + e.getMessage());
+            }
+            hand(last);
+        }
+
+        /** Queues {@code item} unless the caller has gone; false if it has. */
+        private boolean hand(Object item) {
+            try {
+                while (!closed) {
+                    if (chunks.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                        return true;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // close() interrupts: the caller has gone.
+            }
+            return false;
+        }
+
+        private boolean fill() throws IOException {
+            if (ended) {
+                return false;
+            }
+            while (pos == chunk.length) {
+                Object next;
+                try {
+                    long left = deadlineNanos - System.nanoTime();
+                    next = left <= 0 ? chunks.poll() : chunks.poll(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    close();
+                    throw new RegularFileException(RegularFileException.Kind.UNREADABLE, file, -1, "reading " + file
+                            + " was interrupted");
+                }
+                if (next == null) {
+                    close();
+                    throw new RegularFileException(RegularFileException.Kind.TIMED_OUT, file, -1, "reading " + file
+                            + " took longer than " + seconds(deadline) + "; is it on an unresponsive network file system,"
+                            + " or was it replaced by a FIFO while being opened?");
+                }
+                if (next instanceof RegularFileException e) {
+                    ended = true;
+                    throw e;
+                }
+                if (next == END) {
+                    ended = true;
+                    return false;
+                }
+                chunk = (byte[]) next;
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? chunk[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, chunk.length - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                // Interrupting closes the helper's channel; a helper stuck opening a FIFO stays stuck, abandoned.
+                reader.interrupt();
+            }
+        }
+
+        private static String seconds(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+}

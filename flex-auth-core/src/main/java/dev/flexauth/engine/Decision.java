@@ -57,12 +57,12 @@ public final class Decision {
         return effect() == Effect.ALLOW;
     }
 
-    /** The reason code: a rule's, the package's default, or {@code evaluation_error}. */
+    /** The reason code: a rule's, the package's default, {@code evaluation_error} or {@code registry_stale}. */
     public String reason() {
         return reason;
     }
 
-    /** The rule that matched, if one did (none for the default deny and for evaluation errors). */
+    /** The rule that matched, if one did (none for the default deny, evaluation errors and a stale registry). */
     public Optional<Rule> rule() {
         return rule == null ? Optional.empty() : Optional.ofNullable(rule.rule());
     }

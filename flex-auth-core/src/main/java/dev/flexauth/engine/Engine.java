@@ -4,9 +4,15 @@ import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.reason.EngineReason;
 import dev.flexauth.registry.Entity;
 import dev.flexauth.registry.Registry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A policy package compiled against a registry snapshot: the one seam every caller (library,
@@ -17,16 +23,38 @@ import java.util.Objects;
  * <p>Immutable and thread-safe: {@link #check} may be called from any number of threads. It never
  * throws for a request built against {@link #policy()}'s Request table; an internal failure is a
  * deny with reason {@value EngineReason#EVALUATION_ERROR}.
+ *
+ * <p>By default a snapshot serves whatever its age. {@link #withMaxRegistryAge} gives an engine that
+ * denies every check with reason {@value EngineReason#REGISTRY_STALE} once the snapshot's
+ * {@code source.generated_at} is older than the limit, so a generator that stopped publishing
+ * cannot keep granting from an old inventory.
  */
 public final class Engine {
     private final PolicyPackage policy;
     private final Registry registry;
     private final Compiler.Program program;
+    /** Null when the snapshot serves whatever its age. */
+    private final Freshness freshness;
 
     private Engine(PolicyPackage policy, Registry registry) {
         this.policy = policy;
         this.registry = registry;
         this.program = Compiler.compile(policy, registry);
+        this.freshness = null;
+    }
+
+    private Engine(Engine compiled, Freshness freshness) {
+        this.policy = compiled.policy;
+        this.registry = compiled.registry;
+        this.program = compiled.program;
+        this.freshness = freshness;
+    }
+
+    /** When a snapshot stops serving: {@code generatedAt} (null if unreadable) plus the maximum age, on {@code clock}. */
+    private record Freshness(Instant generatedAt, Duration maxAge, Clock clock, long staleAfterMillis) {
+        boolean stale() {
+            return generatedAt == null || clock.millis() > staleAfterMillis;
+        }
     }
 
     /** Compiles {@code policy} against {@code registry}. */
@@ -50,6 +78,55 @@ public final class Engine {
         return registry;
     }
 
+    /**
+     * The same engine, except that while the snapshot's {@code source.generated_at} is more than
+     * {@code maxAge} before {@code clock}'s now, or cannot be read as an RFC 3339 time, every
+     * check is a deny with reason {@value EngineReason#REGISTRY_STALE}. The compiled rules are
+     * shared, so this is cheap; a check then reads the clock once.
+     */
+    public Engine withMaxRegistryAge(Duration maxAge, Clock clock) {
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(clock, "clock");
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("expected a maximum registry age above zero but found " + maxAge);
+        }
+        Instant generated = registryGeneratedAt().orElse(null);
+        long staleAfter = generated == null ? Long.MIN_VALUE : saturatedMillis(generated, maxAge);
+        return new Engine(this, new Freshness(generated, maxAge, clock, staleAfter));
+    }
+
+    private static long saturatedMillis(Instant generated, Duration maxAge) {
+        try {
+            return generated.plus(maxAge).toEpochMilli();
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The snapshot's {@code source.generated_at} as an instant, if it reads as an RFC 3339 time. */
+    public Optional<Instant> registryGeneratedAt() {
+        try {
+            return Optional.of(OffsetDateTime.parse(registry.source().generatedAt()).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The maximum registry age this engine enforces, if any (see {@link #withMaxRegistryAge}). */
+    public Optional<Duration> maxRegistryAge() {
+        return freshness == null ? Optional.empty() : Optional.of(freshness.maxAge());
+    }
+
+    /** Whether checks deny with {@value EngineReason#REGISTRY_STALE} now. */
+    public boolean registryStale() {
+        return freshness != null && freshness.stale();
+    }
+
+    /** This engine without a maximum registry age: what the package's Examples run against. */
+    public Engine withoutMaxRegistryAge() {
+        return freshness == null ? this : new Engine(this, null);
+    }
+
     /** A builder for requests to this engine. */
     public Request.Builder request() {
         return Request.builder(policy.request());
@@ -68,6 +145,10 @@ public final class Engine {
     private Decision decide(Request request, boolean explain) {
         requireCompatible(request);
         long id = DecisionIds.next();
+        if (freshness != null && freshness.stale()) {
+            return new Decision(id, this, request, null, null, null, EngineReason.REGISTRY_STALE,
+                    explain ? new Trace(List.of()) : null);
+        }
         Object[] values = request.values();
         Compiler.EntityField[] fields = program.entityFields();
         Entity first = null;
@@ -158,12 +239,16 @@ public final class Engine {
         }
     }
 
-    /** Runs the package's Examples against this engine. */
+    /**
+     * Runs the package's Examples against this engine, whatever the snapshot's age: they test the
+     * policy and the inventory, and a stale snapshot is reported on its own.
+     */
     public List<ExampleResult> runExamples() {
+        Engine engine = withoutMaxRegistryAge();
         List<ExampleResult> results = new ArrayList<>();
         for (var example : policy.examples()) {
             try {
-                results.add(new ExampleResult(example, check(Request.of(policy.request(), example.request())), null));
+                results.add(new ExampleResult(example, engine.check(Request.of(policy.request(), example.request())), null));
             } catch (RequestException e) {
                 results.add(new ExampleResult(example, null, e.getMessage()));
             }

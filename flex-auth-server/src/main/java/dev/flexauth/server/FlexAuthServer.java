@@ -43,6 +43,8 @@ public final class FlexAuthServer implements AutoCloseable {
     private final Reloader reloader;
     private final AuditLog auditLog;
     private final ScheduledExecutorService timer;
+    /** Reload triggers only, so a slow decision log tick never delays a revocation. */
+    private final ScheduledExecutorService reloadTimer;
     private final FileWatcher watcher;
     private final Sighup sighup;
     private final InetSocketAddress address;
@@ -69,7 +71,21 @@ public final class FlexAuthServer implements AutoCloseable {
                 }
             }, 1, 1, TimeUnit.SECONDS);
         }
+        this.reloadTimer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-reload-timer-"));
         this.watcher = config.watchFiles() ? watch() : null;
+        if (config.watchFiles() && !config.reloadPoll().isZero()) {
+            long period = config.reloadPoll().toMillis();
+            reloadTimer.scheduleWithFixedDelay(reloader::poll, period, Math.max(1, period), TimeUnit.MILLISECONDS);
+        }
+        if (config.maxRegistryAge() != null) {
+            reloadTimer.scheduleWithFixedDelay(() -> {
+                try {
+                    reloader.checkFreshness();
+                } catch (RuntimeException e) {
+                    log.info("registry freshness check failed: " + e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
         this.sighup = config.reloadOnSighup() ? installSighup() : null;
         http.start();
         this.address = http.getAddress();
@@ -141,8 +157,8 @@ public final class FlexAuthServer implements AutoCloseable {
                     + ": cannot listen there (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"), e);
         }
 
-        Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, metrics, log,
-                Clock.systemUTC());
+        Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, config.maxRegistryAge(),
+                metrics, log, Clock.systemUTC());
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission);
         List<Route> routes = new ArrayList<>();
@@ -169,14 +185,18 @@ public final class FlexAuthServer implements AutoCloseable {
                 + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
                 + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))
                 + "; check token " + (checkToken == null ? "off" : "on") + "; admin endpoint " + (adminToken == null ? "off" : "on")
-                + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null) + ")");
+                + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null)
+                + "; maximum registry age " + (config.maxRegistryAge() == null ? "none" : config.maxRegistryAge()) + ")");
         return server;
     }
 
     private static String reloadTriggers(ServerConfig config, boolean sighup, boolean admin) {
         List<String> triggers = new ArrayList<>();
         if (config.watchFiles()) {
-            triggers.add("file change");
+            triggers.add("file change (debounce " + config.reloadDebounce().toMillis() + " ms, at most "
+                    + config.reloadMaxDelay().toMillis() + " ms after the first event; "
+                    + (config.reloadPoll().isZero() ? "no periodic check" : "checked every " + config.reloadPoll().toMillis() + " ms")
+                    + ")");
         }
         if (sighup) {
             triggers.add("SIGHUP");
@@ -202,7 +222,7 @@ public final class FlexAuthServer implements AutoCloseable {
     private FileWatcher watch() {
         try {
             return FileWatcher.start(List.of(config.registry(), config.policy()), config.reloadDebounce(),
-                    reloader::requestIfChanged, timer, log);
+                    config.reloadMaxDelay(), reloader::requestIfChanged, reloadTimer, log);
         } catch (IOException e) {
             log.info("cannot watch the registry and policy files (" + e + "); SIGHUP and the admin endpoint still reload");
             return null;
@@ -254,6 +274,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 sighup.restore();
             }
             timer.shutdownNow();
+            reloadTimer.shutdownNow();
             reloader.close();
             if (auditLog != null) {
                 try {

@@ -4,6 +4,7 @@ import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.registry.Source;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,9 @@ import java.util.Map;
  * {@code GET}/{@code HEAD /healthz}: the operators' pre-flight ({@code curl -fsS <url>/healthz}).
  * 200 with status {@code ok}, or {@code degraded} while the latest reload was rejected or Examples
  * fail against the pair in service (decisions are still answered); 503 with {@code unavailable}
- * while the decision log cannot be written, so decisions cannot be answered. (A stopping server
+ * while the decision log cannot be written, so decisions cannot be answered, and 503 with
+ * {@code stale} while the registry snapshot is older than the maximum registry age, so every check
+ * denies with {@code registry_stale}. (A stopping server
  * answers 503 {@code shutting_down} to everything.) There is no state without a validated pair,
  * so there is no "starting" answer.
  */
@@ -31,10 +34,11 @@ final class HealthEndpoint implements Router.Endpoint {
         Reloader.State state = reloader.state();
         DecisionLog.Status logStatus = log == null ? null : log.status();
         boolean logDown = logStatus != null && logStatus.state() == DecisionLog.State.FAILED;
-        String status = logDown ? "unavailable"
+        Engine engine = state.loaded().engine();
+        boolean stale = engine.registryStale();
+        String status = logDown ? "unavailable" : stale ? "stale"
                 : !state.last().accepted() || state.loaded().examplesFailed() > 0 ? "degraded" : "ok";
 
-        Engine engine = state.loaded().engine();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         Map<String, Object> policy = new LinkedHashMap<>();
@@ -47,6 +51,9 @@ final class HealthEndpoint implements Router.Endpoint {
         Source source = engine.registry().source();
         registry.put("digest", engine.registry().digest());
         registry.put("generated_at", source.generatedAt());
+        registry.put("age_seconds", reloader.registryAge(engine).map(HealthEndpoint::seconds).orElse(null));
+        registry.put("max_age_seconds", engine.maxRegistryAge().map(HealthEndpoint::seconds).orElse(null));
+        registry.put("stale", stale);
         Map<String, Object> from = new LinkedHashMap<>();
         from.put("system", source.system());
         from.put("inventory", source.inventory());
@@ -75,6 +82,10 @@ final class HealthEndpoint implements Router.Endpoint {
             decisionLog.put("failed_since", logStatus.failedSince());
         }
         body.put("decision_log", decisionLog);
-        return Response.json("unavailable".equals(status) ? 503 : 200, body);
+        return Response.json(logDown || stale ? 503 : 200, body);
+    }
+
+    private static long seconds(Duration d) {
+        return d.getSeconds();
     }
 }

@@ -4,6 +4,7 @@ import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,11 @@ final class Metrics {
 
     /** The exposition: the counters, and gauges from {@code state}, {@code log} (null if none) and {@code admission}. */
     String render(Reloader.State state, DecisionLog.Status log, Admission admission) {
+        return render(state, log, admission, Instant.now());
+    }
+
+    /** As {@link #render(Reloader.State, DecisionLog.Status, Admission)}, with the registry's age taken at {@code now}. */
+    String render(Reloader.State state, DecisionLog.Status log, Admission admission, Instant now) {
         StringBuilder sb = new StringBuilder(4096);
         counter(sb, "flexauth_decisions_total", "Decisions answered, by effect and reason.", decisions);
         counter(sb, "flexauth_decisions_unlogged_total",
@@ -89,7 +95,25 @@ final class Metrics {
         sb.append("flexauth_engine_info{").append(label("package", engine.policy().name())).append(',')
                 .append(label("version", engine.policy().version())).append(',')
                 .append(label("policy_digest", engine.policy().digest())).append(',')
-                .append(label("registry_digest", engine.registry().digest())).append("} 1\n");
+                .append(label("registry_digest", engine.registry().digest())).append(',')
+                .append(label("registry_generated_at", engine.registry().source().generatedAt())).append("} 1\n");
+        engine.registryGeneratedAt().ifPresent(generated -> {
+            head(sb, "flexauth_registry_generated_timestamp_seconds", "gauge",
+                    "The source.generated_at of the registry snapshot in service, in Unix seconds.");
+            sb.append("flexauth_registry_generated_timestamp_seconds ").append(number(generated.toEpochMilli() / 1000.0))
+                    .append('\n');
+            head(sb, "flexauth_registry_age_seconds", "gauge",
+                    "How long ago the registry snapshot in service was generated (now minus source.generated_at).");
+            sb.append("flexauth_registry_age_seconds ").append(number((now.toEpochMilli() - generated.toEpochMilli()) / 1000.0))
+                    .append('\n');
+        });
+        engine.maxRegistryAge().ifPresent(max -> {
+            head(sb, "flexauth_registry_max_age_seconds", "gauge", "The maximum registry age (--max-registry-age).");
+            sb.append("flexauth_registry_max_age_seconds ").append(max.getSeconds()).append('\n');
+        });
+        head(sb, "flexauth_registry_stale", "gauge",
+                "1 while the registry snapshot is older than the maximum registry age and every check denies with registry_stale.");
+        sb.append("flexauth_registry_stale ").append(engine.registryStale() ? 1 : 0).append('\n');
         head(sb, "flexauth_registry_entities", "gauge", "Entities in the registry snapshot in service, by kind.");
         engine.registry().counts().forEach((kind, n) ->
                 sb.append("flexauth_registry_entities{").append(label("kind", kind)).append("} ").append(n).append('\n'));
@@ -101,6 +125,15 @@ final class Metrics {
         head(sb, "flexauth_last_reload_rejected", "gauge",
                 "1 while the latest reload was rejected and the previous pair keeps serving, else 0.");
         sb.append("flexauth_last_reload_rejected ").append(state.last().accepted() ? 0 : 1).append('\n');
+        head(sb, "flexauth_last_reload_timestamp_seconds", "gauge", "When the latest reload attempt ran, in Unix seconds.");
+        sb.append("flexauth_last_reload_timestamp_seconds ").append(number(state.last().time().toEpochMilli() / 1000.0))
+                .append('\n');
+        head(sb, "flexauth_last_reload_info", "gauge",
+                "The latest reload attempt's result and trigger (always 1; its errors are in /healthz last_reload.errors).");
+        sb.append("flexauth_last_reload_info{").append(label("result", state.last().result().label())).append(',')
+                .append(label("trigger", state.last().trigger().label())).append("} 1\n");
+        head(sb, "flexauth_last_reload_errors", "gauge", "Problems the latest reload attempt found (0 when it was accepted).");
+        sb.append("flexauth_last_reload_errors ").append(state.last().errors().size()).append('\n');
 
         if (log != null) {
             head(sb, "flexauth_decision_log_up", "gauge", "1 while the decision log can be written, 0 while decisions are refused.");

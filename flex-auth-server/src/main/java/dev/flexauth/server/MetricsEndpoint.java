@@ -19,7 +19,7 @@ final class MetricsEndpoint implements Router.Endpoint {
 
     @Override
     public Response handle(Call call) {
-        String text = metrics.render(reloader.state(), log == null ? null : log.status(), admission);
+        String text = metrics.render(reloader.state(), log == null ? null : log.status(), admission, reloader.now());
         return new Response(200, Metrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 }

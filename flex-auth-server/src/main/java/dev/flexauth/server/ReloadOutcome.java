@@ -38,9 +38,9 @@ record ReloadOutcome(Result result, Trigger trigger, Instant time, Digests befor
         }
     }
 
-    /** Why a load ran. */
+    /** Why a load ran: {@code poll} is the periodic backstop that found a change no event reported. */
     enum Trigger {
-        STARTUP, FILE, SIGNAL, ADMIN;
+        STARTUP, FILE, POLL, SIGNAL, ADMIN;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -5,6 +5,7 @@ import dev.flexauth.engine.EngineHolder;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
+import dev.flexauth.internal.RegularFile;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;
 import dev.flexauth.server.ReloadOutcome.Trigger;
@@ -12,14 +13,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,6 +66,9 @@ final class Reloader implements AutoCloseable {
     record State(Loaded loaded, ReloadOutcome last) {
     }
 
+    /** Larger files are refused by the loader anyway; past this, the fingerprint only says "too large". */
+    private static final long MAX_FINGERPRINT_BYTES = 1L << 30;
+
     private final EngineLoader loader;
     private final Path registry;
     private final Path policy;
@@ -74,23 +81,32 @@ final class Reloader implements AutoCloseable {
             Admission.daemons("flex-auth-reload-"));
     private final AtomicBoolean changeCheckQueued = new AtomicBoolean();
     private final AtomicBoolean signalQueued = new AtomicBoolean();
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    private final Duration maxRegistryAge;
     private volatile String lastSeenFiles;
+    /** The files' identity (file key, size, mtime) when {@link #lastSeenFiles} was taken; read by the poll only. */
+    private volatile String lastSeenIdentity;
+    private volatile boolean reportedStale;
 
     /**
      * Starts serving {@code initial}, loaded by the caller from the files whose {@link #fingerprint}
-     * was {@code initialFiles} just before; there is no empty state.
+     * was {@code initialFiles} just before; there is no empty state. With a {@code maxRegistryAge}
+     * (null: none), every engine served denies with {@code registry_stale} once its snapshot is older.
      */
-    Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Metrics metrics,
-            ServerLog log, Clock clock) {
+    Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Duration maxRegistryAge,
+            Metrics metrics, ServerLog log, Clock clock) {
         this.loader = loader;
         this.registry = registry;
         this.policy = policy;
+        this.maxRegistryAge = maxRegistryAge;
+        this.clock = clock;
+        initial = fresh(initial);
         this.holder = new EngineHolder(initial);
         this.metrics = metrics;
         this.log = log;
-        this.clock = clock;
         this.lastSeenFiles = initialFiles;
-        Instant now = now();
+        this.lastSeenIdentity = identity(registry, policy);
+        Instant now = millis();
         Loaded loaded = new Loaded(initial, now, now, initial.runExamples());
         Digests digests = digests(initial);
         ReloadOutcome startup = new ReloadOutcome(Result.ACCEPTED, Trigger.STARTUP, now, digests, digests, List.of(),
@@ -101,6 +117,38 @@ final class Reloader implements AutoCloseable {
                 + " and registry " + digests.registry() + " " + initial.registry().counts() + " from "
                 + initial.registry().source().system() + "/" + initial.registry().source().inventory() + " generated "
                 + initial.registry().source().generatedAt() + examples(loaded));
+        checkFreshness();
+    }
+
+    /** {@code engine} with the maximum registry age applied, if one is set. */
+    private Engine fresh(Engine engine) {
+        return maxRegistryAge == null ? engine : engine.withMaxRegistryAge(maxRegistryAge, clock);
+    }
+
+    /** The age of the snapshot in service, if its generated_at reads as a time. */
+    Optional<Duration> registryAge(Engine engine) {
+        return engine.registryGeneratedAt().map(t -> Duration.between(t, clock.instant()));
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * Logs when the snapshot in service turns stale and when it is fresh again; called after each
+     * reload and periodically, since a snapshot turns stale with no event at all.
+     */
+    void checkFreshness() {
+        Engine engine = holder.current();
+        boolean stale = engine.registryStale();
+        if (stale != reportedStale) {
+            reportedStale = stale;
+            log.info(stale ? "registry snapshot " + engine.registry().digest() + " generated "
+                    + engine.registry().source().generatedAt() + " is older than the maximum registry age of "
+                    + maxRegistryAge + ": every check denies with registry_stale until a fresher snapshot is loaded"
+                    : "registry snapshot " + engine.registry().digest() + " generated " + engine.registry().source().generatedAt()
+                    + " is within the maximum registry age of " + maxRegistryAge + "; checks are decided again");
+        }
     }
 
     /** The engine in service; a check reads it once and decides on it to the end. */
@@ -143,6 +191,26 @@ final class Reloader implements AutoCloseable {
         }
     }
 
+    /**
+     * The periodic backstop: queues a look at the files' identity (file key, size, mtime, path after
+     * symlinks) and, if it changed, at their bytes, reloading if those differ from the latest load.
+     * It catches what file events miss (network file systems, longer symlink chains).
+     */
+    void poll() {
+        if (pollQueued.compareAndSet(false, true)) {
+            queue(() -> {
+                pollQueued.set(false);
+                String identity = identity(registry, policy);
+                if (!identity.equals(lastSeenIdentity)) {
+                    lastSeenIdentity = identity;
+                    if (!fingerprint(registry, policy).equals(lastSeenFiles)) {
+                        reload(Trigger.POLL);
+                    }
+                }
+            });
+        }
+    }
+
     private void queue(Runnable task) {
         try {
             worker.execute(task);
@@ -155,11 +223,12 @@ final class Reloader implements AutoCloseable {
     private ReloadOutcome reload(Trigger trigger) {
         State before = state.get();
         Engine old = before.loaded().engine();
-        Instant now = now();
+        Instant now = millis();
+        lastSeenIdentity = identity(registry, policy);
         lastSeenFiles = fingerprint(registry, policy);
         Engine next;
         try {
-            next = loader.load(registry, policy);
+            next = fresh(loader.load(registry, policy));
         } catch (LoadException e) {
             return rejected(before, trigger, now, e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
         } catch (RuntimeException e) {
@@ -181,6 +250,7 @@ final class Reloader implements AutoCloseable {
                 + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
         // Published last, so whoever sees the outcome in /healthz also finds it in the metrics and the log.
         state.set(new State(loaded, outcome));
+        checkFreshness();
         return outcome;
     }
 
@@ -204,7 +274,7 @@ final class Reloader implements AutoCloseable {
         return new Digests(engine.policy().digest(), engine.registry().digest());
     }
 
-    private Instant now() {
+    private Instant millis() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
@@ -218,13 +288,17 @@ final class Reloader implements AutoCloseable {
         return failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
     }
 
-    /** The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared by. */
+    /**
+     * The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared
+     * by. Read like the loader reads them: regular files only, bounded in size and time, so a FIFO
+     * or device at either path cannot block the reload thread.
+     */
     static String fingerprint(Path registry, Path policy) {
         return sha256(registry) + " " + sha256(policy);
     }
 
     private static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = RegularFile.open(file, MAX_FINGERPRINT_BYTES, RegularFile.DEFAULT_DEADLINE)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -235,6 +309,20 @@ final class Reloader implements AutoCloseable {
             return "unreadable:" + e.getClass().getSimpleName() + ":" + Objects.toString(e.getMessage());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** What the poll compares first, cheaply: each file's path after symlinks, file key, size and mtime. */
+    static String identity(Path registry, Path policy) {
+        return identity(registry) + " " + identity(policy);
+    }
+
+    private static String identity(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return file.toRealPath() + "|" + a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return "unreadable:" + e.getClass().getSimpleName();
         }
     }
 }

@@ -14,8 +14,10 @@ import java.util.Objects;
  * <p>Defaults: bind {@code 127.0.0.1:8080}; no decision log; no tokens (every endpoint open, the
  * admin endpoint absent); no TLS; 64 KiB request bodies; twice the cores in worker threads (at
  * least 4) with a queue of 256; 10 s for a client to send its request and 10 s to take its answer;
- * file changes reloaded after a 250 ms quiet period; SIGHUP reloads. Secrets (tokens, the keystore
- * password) are only ever read from files, never taken as values.
+ * file changes reloaded after a 100 ms quiet period but never more than 500 ms after the first
+ * event of a burst, and the files looked at every second whatever the events; SIGHUP reloads; no
+ * maximum registry age. Secrets (tokens, the keystore password) are only ever read from files,
+ * never taken as values.
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
  * @param registry        the registry snapshot file
@@ -32,11 +34,19 @@ import java.util.Objects;
  * @param queueCapacity   requests waiting for a worker before the server answers 503
  * @param readTimeout     the time a client has to send a request, and again to take its answer;
  *                        whole seconds, at least one
- * @param reloadDebounce  the quiet period after a file change before reloading
+ * @param reloadDebounce  the quiet period after a file event (for the registry or policy file;
+ *                        events for other names are ignored) before reloading
  * @param watchFiles      reload when the registry or policy file changes
  * @param reloadOnSighup  reload on SIGHUP (the handler is process-wide: the last server started owns it)
  * @param publicUrl       the base URL clients reach the server by, named in the AuthZEN metadata, or
  *                        {@code null} to derive it from each request's {@code Host} header
+ * @param reloadMaxDelay  the longest a burst of file events postpones its reload, from its first
+ *                        event (below the debounce, it is the delay of every reload)
+ * @param reloadPoll      the period of the backstop that compares the files' identity (file key,
+ *                        size, mtime) and then their bytes, catching changes whose events were
+ *                        missed; zero turns it off
+ * @param maxRegistryAge  the oldest {@code source.generated_at} served: an older snapshot denies
+ *                        every check with {@code registry_stale}; {@code null} for no limit
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -55,10 +65,19 @@ public record ServerConfig(
         Duration reloadDebounce,
         boolean watchFiles,
         boolean reloadOnSighup,
-        String publicUrl) {
+        String publicUrl,
+        Duration reloadMaxDelay,
+        Duration reloadPoll,
+        Duration maxRegistryAge) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
+    /** The default quiet period after a file event before reloading. */
+    public static final Duration DEFAULT_RELOAD_DEBOUNCE = Duration.ofMillis(100);
+    /** The default longest wait from the first file event of a burst to its reload, however busy the directory. */
+    public static final Duration DEFAULT_RELOAD_MAX_DELAY = Duration.ofMillis(500);
+    /** The default period of the backstop that looks at the files whatever the events say. */
+    public static final Duration DEFAULT_RELOAD_POLL = Duration.ofSeconds(1);
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -84,104 +103,137 @@ public record ServerConfig(
         if (reloadDebounce.isNegative()) {
             throw new IllegalArgumentException("expected a reload debounce of zero or more but found " + reloadDebounce);
         }
+        Objects.requireNonNull(reloadMaxDelay, "reloadMaxDelay");
+        Objects.requireNonNull(reloadPoll, "reloadPoll");
+        if (reloadMaxDelay.isNegative()) {
+            throw new IllegalArgumentException("expected a reload max delay of zero or more but found " + reloadMaxDelay);
+        }
+        if (reloadPoll.isNegative()) {
+            throw new IllegalArgumentException("expected a reload poll period of zero (off) or more but found " + reloadPoll);
+        }
+        if (maxRegistryAge != null && (maxRegistryAge.isNegative() || maxRegistryAge.isZero())) {
+            throw new IllegalArgumentException("expected a maximum registry age above zero but found " + maxRegistryAge);
+        }
     }
 
     /** The defaults (see the class description) for serving {@code registry} with {@code policy}. */
     public static ServerConfig defaults(Path registry, Path policy) {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
-                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null);
+                Duration.ofSeconds(10), DEFAULT_RELOAD_DEBOUNCE, true, true, null, DEFAULT_RELOAD_MAX_DELAY, DEFAULT_RELOAD_POLL,
+                null);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+    }
+
+    /** Reloads a burst of file events at most {@code reloadMaxDelay} after its first event. */
+    public ServerConfig withReloadMaxDelay(Duration reloadMaxDelay) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+    }
+
+    /** Looks at the files every {@code reloadPoll} whatever the events say ({@link Duration#ZERO}: never). */
+    public ServerConfig withReloadPoll(Duration reloadPoll) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+    }
+
+    /** Denies every check with {@code registry_stale} while the snapshot is older than {@code maxRegistryAge} ({@code null}: no limit). */
+    public ServerConfig withMaxRegistryAge(Duration maxRegistryAge) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     /**
@@ -191,7 +243,7 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -29,7 +29,7 @@ class ReloaderTest {
         policy = dir.resolve("policy.md");
         metrics = new Metrics();
         String files = Reloader.fingerprint(registry, policy);
-        reloader = new Reloader(EngineLoader.defaults(), registry, policy, EngineLoader.defaults().load(registry, policy), files,
+        reloader = new Reloader(EngineLoader.defaults(), registry, policy, EngineLoader.defaults().load(registry, policy), files, null,
                 metrics, new ServerLog(new PrintStream(new ByteArrayOutputStream(), true), Clock.systemUTC()), Clock.systemUTC());
     }
 

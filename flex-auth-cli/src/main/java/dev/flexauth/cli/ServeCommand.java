@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
         description = {"Serve decisions over HTTP: /healthz, /v1/check, the AuthZEN API, /metrics and, with an admin token, "
                 + "/v1/admin/reload.",
             "Reloads when the registry or policy file changes and on SIGHUP; stops gracefully on SIGTERM."},
-        footer = {"", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start "
-                + "(every problem is listed); 2 on a usage error."})
+        footer = {"", "DURATION: a number and a unit, ms, s, m, h or d (250ms, 1s, 36h, 7d), or ISO-8601 (PT36H).",
+            "", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start, e.g. a registry or "
+                + "policy that is not a valid regular file (every problem is listed); 2 on a usage error."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", converter = AddressConverter.class,
             description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 in a container; port 0 picks a free port).")
@@ -80,8 +81,27 @@ final class ServeCommand implements Callable<Integer> {
             + "to take its answer; also the grace period on shutdown (default: 10).")
     Integer readTimeoutSeconds;
 
-    @Option(names = "--no-watch", description = "Do not reload when the registry or policy file changes.")
+    @Option(names = "--no-watch", description = "Do not reload when the registry or policy file changes (neither on file"
+            + " events nor by the periodic check).")
     boolean noWatch;
+
+    @Option(names = "--reload-debounce", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Quiet period after a file event before reloading, e.g. 100ms (default: 100ms).")
+    Duration reloadDebounce;
+
+    @Option(names = "--reload-max-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest a burst of file events postpones its reload, from its first event (default: 500ms).")
+    Duration reloadMaxDelay;
+
+    @Option(names = "--reload-poll", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Period of the check of the files' identity and bytes that catches changes file events miss; "
+                    + "0 turns it off (default: 1s).")
+    Duration reloadPoll;
+
+    @Option(names = "--max-registry-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Deny every check with registry_stale, and fail /healthz, while the snapshot's "
+                    + "source.generated_at is older than this, e.g. 36h (default: no limit).")
+    Duration maxRegistryAge;
 
     @Option(names = "--no-sighup", description = "Do not reload on SIGHUP.")
     boolean noSighup;
@@ -158,10 +178,53 @@ final class ServeCommand implements Callable<Integer> {
             if (readTimeoutSeconds != null) {
                 c = c.withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
             }
+            if (reloadDebounce != null) {
+                c = c.withReloadDebounce(reloadDebounce);
+            }
+            if (reloadMaxDelay != null) {
+                c = c.withReloadMaxDelay(reloadMaxDelay);
+            }
+            if (reloadPoll != null) {
+                c = c.withReloadPoll(reloadPoll);
+            }
+            if (maxRegistryAge != null) {
+                c = c.withMaxRegistryAge(maxRegistryAge);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return c;
+    }
+
+    /** {@code 250ms}, {@code 1s}, {@code 5m}, {@code 36h}, {@code 7d}, or ISO-8601 such as {@code PT36H}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final java.util.regex.Pattern SIMPLE = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = SIMPLE.matcher(value);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "ms":
+                        return Duration.ofMillis(n);
+                    case "s":
+                        return Duration.ofSeconds(n);
+                    case "m":
+                        return Duration.ofMinutes(n);
+                    case "h":
+                        return Duration.ofHours(n);
+                    default:
+                        return Duration.ofDays(n);
+                }
+            }
+            try {
+                return Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("expected a duration such as 250ms, 1s, 36h or 7d (or ISO-8601"
+                        + " such as PT36H) but found '" + value + "'");
+            }
+        }
     }
 
     /** {@code host:port} or {@code [ipv6]:port}; every interface is {@code 0.0.0.0:port}, said explicitly. */

@@ -59,6 +59,11 @@ public final class RegularFile {
         return new Bounded(file, size, maxBytes, System.nanoTime() + deadline.toNanos(), deadline);
     }
 
+    /** As {@link #open}, as if {@code file} had passed the check and then been swapped: for tests of the deadline. */
+    static InputStream openAfterCheck(Path file, long maxBytes, Duration deadline) {
+        return new Bounded(file, 0, maxBytes, System.nanoTime() + deadline.toNanos(), deadline);
+    }
+
     /** The file's size if it may be read, else why not. */
     private static long check(Path file, long maxBytes) throws RegularFileException {
         BasicFileAttributes attributes;

@@ -1,0 +1,147 @@
+package dev.flexauth.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one reader of input files: regular files only, within a size cap and a deadline, so that no
+ * file at a watched path can block or exhaust its reader.
+ */
+class RegularFileTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    /** Makes a FIFO at {@code path} with mkfifo(1); Java cannot. */
+    static boolean mkfifo(Path path) throws IOException, InterruptedException {
+        try {
+            return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void a_regular_file_and_a_symlink_to_one_are_read_whole() throws Exception {
+        byte[] bytes = new byte[200_000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        Path file = Files.write(dir.resolve("snapshot.json"), bytes);
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), file.getFileName());
+
+        assertArrayEquals(bytes, RegularFile.readAllBytes(file, bytes.length, DEADLINE));
+        assertArrayEquals(bytes, RegularFile.readAllBytes(link, bytes.length, DEADLINE));
+        assertArrayEquals(new byte[0], RegularFile.readAllBytes(Files.createFile(dir.resolve("empty")), 0, DEADLINE));
+    }
+
+    @Test
+    void a_fifo_is_refused_before_it_is_opened() throws Exception {
+        Path fifo = dir.resolve("snapshot.json");
+        assumeTrue(mkfifo(fifo), "mkfifo(1) is not available here");
+
+        RegularFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(RegularFileException.class, () -> RegularFile.readAllBytes(fifo, 1 << 20, DEADLINE)));
+        assertEquals(RegularFileException.Kind.NOT_REGULAR, e.kind());
+        assertEquals(fifo + " is a FIFO (named pipe), not a regular file; flex-auth reads only regular files (or symlinks"
+                + " to them), so that no read can block or run without end", e.getMessage());
+    }
+
+    @Test
+    void dev_zero_is_refused_before_it_is_read() {
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero), "no /dev/zero here");
+        Path link = assertDoesNotThrowIo(() -> Files.createSymbolicLink(dir.resolve("registry.json"), zero));
+
+        RegularFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(RegularFileException.class, () -> RegularFile.readAllBytes(link, 1 << 20, DEADLINE)));
+        assertEquals(RegularFileException.Kind.NOT_REGULAR, e.kind());
+        assertEquals(link + " is a character device, not a regular file; flex-auth reads only regular files (or symlinks"
+                + " to them), so that no read can block or run without end", e.getMessage());
+    }
+
+    @Test
+    void a_directory_is_refused_with_the_fix() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("registry.json"));
+
+        RegularFileException e = assertThrows(RegularFileException.class, () -> RegularFile.readAllBytes(sub, 100, DEADLINE));
+        assertEquals(RegularFileException.Kind.NOT_REGULAR, e.kind());
+        assertEquals(sub + " is a directory, not a regular file; give the path of the file itself", e.getMessage());
+    }
+
+    @Test
+    void a_file_over_the_cap_is_refused_on_its_size_unread() throws Exception {
+        Path big = dir.resolve("big.json");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30);
+        }
+
+        RegularFileException e = assertThrows(RegularFileException.class, () -> RegularFile.open(big, 1 << 20, DEADLINE));
+        assertEquals(RegularFileException.Kind.TOO_LARGE, e.kind());
+        assertEquals(3L << 30, e.size());
+        assertEquals(big + " is 3221225472 bytes, more than the limit of 1048576 bytes", e.getMessage());
+    }
+
+    @Test
+    void a_file_that_grows_past_the_cap_while_read_is_refused() throws Exception {
+        Path file = Files.write(dir.resolve("growing.json"), new byte[1000]);
+        try (InputStream in = RegularFile.open(file, 1500, DEADLINE)) {
+            Files.write(file, new byte[4000]);
+            RegularFileException e = assertThrows(RegularFileException.class, in::readAllBytes);
+            assertEquals(RegularFileException.Kind.TOO_LARGE, e.kind());
+            assertEquals(file + " is 4000 bytes, more than the limit of 1500 bytes", e.getMessage());
+        }
+    }
+
+    @Test
+    void an_absent_file_is_named() {
+        Path absent = dir.resolve("absent.json");
+        RegularFileException e = assertThrows(RegularFileException.class, () -> RegularFile.readAllBytes(absent, 100, DEADLINE));
+        assertEquals(RegularFileException.Kind.NOT_FOUND, e.kind());
+        assertEquals("file not found: " + absent, e.getMessage());
+    }
+
+    /**
+     * A file that passed the check and was then swapped for a FIFO before it was opened: the open
+     * blocks in the kernel, and the caller gets its answer at the deadline anyway.
+     */
+    @Test
+    void a_read_that_blocks_costs_the_deadline_not_the_caller() throws Exception {
+        Path fifo = dir.resolve("snapshot.json");
+        assumeTrue(mkfifo(fifo), "mkfifo(1) is not available here");
+
+        RegularFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (InputStream in = RegularFile.openAfterCheck(fifo, 100, Duration.ofMillis(300))) {
+                return assertThrows(RegularFileException.class, in::readAllBytes);
+            }
+        });
+        assertEquals(RegularFileException.Kind.TIMED_OUT, e.kind());
+        assertEquals("reading " + fifo + " took longer than 300 ms; is it on an unresponsive network file system, or was"
+                + " it replaced by a FIFO while being opened?", e.getMessage());
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T assertDoesNotThrowIo(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -83,6 +83,27 @@ class ServeIT {
                         r.err()));
     }
 
+    /** Issue 14: a device as the registry fails the start at once (it used to read /dev/zero without end). */
+    @Test
+    void devZeroAsTheRegistryStopsTheStartInsteadOfHanging() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "no /dev/zero here");
+        Cli.Result r = Cli.run("serve", "--addr", "127.0.0.1:0", "--registry", "/dev/zero", "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals("", r.out()),
+                () -> assertTrue(r.err().contains("/dev/zero: /dev/zero is a character device, not a regular file; flex-auth"
+                        + " reads only regular files (or symlinks to them), so that no read can block or run without end"), r.err()));
+    }
+
+    @Test
+    void aMalformedDurationIsAUsageError() {
+        Cli.Result r = Cli.run("serve", "--max-registry-age", "36 hours", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(2, r.exit()),
+                () -> assertEquals("flex-auth serve: Invalid value for option '--max-registry-age': expected a duration such as"
+                        + " 250ms, 1s, 36h or 7d (or ISO-8601 such as PT36H) but found '36 hours'", r.errLines().get(0)));
+    }
+
     @Test
     void aMalformedAddressIsAUsageError() {
         Cli.Result r = Cli.run("serve", "--addr", "8080", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY);

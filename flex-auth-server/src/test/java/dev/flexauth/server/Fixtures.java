@@ -39,6 +39,16 @@ final class Fixtures {
         }
     }
 
+    /** The production registry as if generated at {@code generatedAt}. */
+    static String registryGeneratedAt(java.time.Instant generatedAt) {
+        String valid = registry();
+        String changed = valid.replace("\"generated_at\": \"2026-06-23T00:00:00Z\"", "\"generated_at\": \"" + generatedAt + "\"");
+        if (changed.equals(valid)) {
+            throw new IllegalStateException("the example registry changed; update this fixture");
+        }
+        return changed;
+    }
+
     /** The production registry with the bridge agent's max TTL as a string: invalid. */
     static String registryWithStringTtl() {
         String valid = registry();

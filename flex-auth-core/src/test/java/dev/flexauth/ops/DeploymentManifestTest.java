@@ -125,19 +125,30 @@ class DeploymentManifestTest {
         assertEquals(List.of(addrPort()), ingressPorts, "the NetworkPolicy lets in the serve port only");
     }
 
+    /** Readiness is /healthz (503 unavailable or stale); started and alive only need an answer (issue 14). */
     @Test
     void probesHitHealthz() {
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             JsonNode get = container.path(probe).path("httpGet");
-            assertEquals("/healthz", get.path("path").asText(), probe + " path");
+            assertEquals(probe.equals("readinessProbe") ? "/healthz" : "/metrics", get.path("path").asText(), probe + " path");
             assertEquals(addrPort(), containerPort(get.path("port")), probe + " port");
             assertFalse(get.has("scheme") && !get.path("scheme").asText().equals("HTTP"), probe + " scheme: serve runs without --tls-keystore");
         }
     }
 
+    /** Issue 14: the deployment bounds the snapshot's age; the sync contract has ops-warden publish well within it. */
+    @Test
+    void theContainerBoundsTheRegistryAge() throws IOException {
+        assertEquals("36h", arg("--max-registry-age"));
+        assertEquals(List.of("--max-registry-age", "36h"), args().subList(args().size() - 2, args().size()));
+        String sync = Files.readString(TestFiles.root().resolve("docs/ops-warden-registry-sync.md"));
+        assertTrue(sync.contains("`--max-registry-age 36h`") && sync.contains("**Publish at least every 12 hours**"),
+                "docs/ops-warden-registry-sync.md states the bound and the publication period");
+    }
+
     @Test
     void theContainerRunsTheRunbookServeCommand() throws IOException {
-        List<String> args = args();
+        List<String> args = runbookArgs();
         List<String> runbook = words(RUNBOOK_SERVE);
         assertEquals(runbook.size() - 1, args.size(), "args " + args);
         for (int i = 0; i < args.size(); i++) {
@@ -266,7 +277,7 @@ class DeploymentManifestTest {
         assertEquals(List.of("java", "-jar"), entrypoint.subList(0, 2), "ENTRYPOINT runs the jar");
         String jar = entrypoint.get(2);
         assertEquals(3, entrypoint.size(), "ENTRYPOINT " + entrypoint);
-        assertEquals(args(), runtime.last("CMD").execForm(), "the image's CMD is the Deployment's args");
+        assertEquals(runbookArgs(), runtime.last("CMD").execForm(), "the image's CMD is the Deployment's args before the freshness bound");
         assertTrue(container.path("command").isMissingNode(), "the Deployment keeps the image's ENTRYPOINT");
 
         List<String> copy = runtime.all("COPY").stream().map(Containerfile.Instruction::words)
@@ -302,6 +313,13 @@ class DeploymentManifestTest {
             assertTrue(copied.contains(m.group(1) + "/pom.xml") && copied.contains(m.group(1) + "/src"),
                     "the build stage copies module " + m.group(1) + ", found " + copied);
         }
+    }
+
+    /** The container's args without the freshness bound the Deployment adds to the runbook's command. */
+    private static List<String> runbookArgs() {
+        List<String> args = args();
+        int i = args.indexOf("--max-registry-age");
+        return i < 0 ? args : args.subList(0, i);
     }
 
     private static List<String> args() {

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * read beside them): only a regular file (a symlink is followed), at most a given number of bytes,
  * within a deadline. A FIFO, a device, a socket or a directory is refused before it is opened, so
  * {@code /dev/zero} cannot run without end and a FIFO cannot block the reader. The open and every
- * read run on a helper thread and the caller waits at most the deadline for the whole file, so a
- * file swapped for a FIFO between the check and the open, or a hung network file system, costs
- * the caller the deadline, never its thread (the helper, stuck in the kernel, is abandoned).
+ * read run on a helper thread, and the caller waits for them at most the deadline in all (the time
+ * it spends on the bytes between reads, such as parsing them, does not count), so a file swapped
+ * for a FIFO between the check and the open, or a hung network file system, costs the caller the
+ * deadline, never its thread (the helper, stuck in the kernel, is abandoned).
  * Stateless and thread-safe; each stream is for one thread.
  */
 public final class RegularFile {
@@ -49,23 +50,23 @@ public final class RegularFile {
     /**
      * Opens {@code file} for one pass: its reads throw {@link RegularFileException} when the file
      * is not a regular file, holds more than {@code maxBytes} (even if it grows while being read),
-     * or the whole read outlasts {@code deadline} from now.
+     * or waiting for the file's bytes takes longer than {@code deadline} in all.
      *
      * @throws RegularFileException before anything is read if the file is absent, not a regular
      *     file, or larger than {@code maxBytes}
      */
     public static InputStream open(Path file, long maxBytes, Duration deadline) throws RegularFileException {
-        long size = check(file, maxBytes);
-        return new Bounded(file, size, maxBytes, System.nanoTime() + deadline.toNanos(), deadline);
+        check(file, maxBytes);
+        return new Bounded(file, maxBytes, deadline);
     }
 
     /** As {@link #open}, as if {@code file} had passed the check and then been swapped: for tests of the deadline. */
     static InputStream openAfterCheck(Path file, long maxBytes, Duration deadline) {
-        return new Bounded(file, 0, maxBytes, System.nanoTime() + deadline.toNanos(), deadline);
+        return new Bounded(file, maxBytes, deadline);
     }
 
-    /** The file's size if it may be read, else why not. */
-    private static long check(Path file, long maxBytes) throws RegularFileException {
+    /** Returns if the file may be read, else throws why not. */
+    private static void check(Path file, long maxBytes) throws RegularFileException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -87,12 +88,11 @@ public final class RegularFile {
         if (attributes.size() > maxBytes) {
             throw tooLarge(file, attributes.size(), maxBytes);
         }
-        return attributes.size();
     }
 
     private static RegularFileException tooLarge(Path file, long size, long maxBytes) {
-        return new RegularFileException(RegularFileException.Kind.TOO_LARGE, file, size, file + " is " + (size > maxBytes
-                ? size + " bytes" : "over " + maxBytes + " bytes") + ", more than the limit of " + maxBytes + " bytes");
+        return new RegularFileException(RegularFileException.Kind.TOO_LARGE, file, size, file + " is " + size
+                + " bytes, more than the limit of " + maxBytes + " bytes");
     }
 
     /** What kind of special file {@code file} is, as precisely as the platform says. */
@@ -125,8 +125,9 @@ public final class RegularFile {
         private static final byte[] END = new byte[0];
 
         private final Path file;
-        private final long deadlineNanos;
         private final Duration deadline;
+        /** What is left of the deadline for waiting on the helper. */
+        private long waitLeftNanos;
         private final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(4);
         private final Thread reader;
         private volatile boolean closed;
@@ -134,17 +135,17 @@ public final class RegularFile {
         private int pos;
         private boolean ended;
 
-        Bounded(Path file, long size, long maxBytes, long deadlineNanos, Duration deadline) {
+        Bounded(Path file, long maxBytes, Duration deadline) {
             this.file = file;
-            this.deadlineNanos = deadlineNanos;
             this.deadline = deadline;
-            this.reader = new Thread(() -> produce(size, maxBytes), "flex-auth-file-read");
+            this.waitLeftNanos = deadline.toNanos();
+            this.reader = new Thread(() -> produce(maxBytes), "flex-auth-file-read");
             reader.setDaemon(true);
             reader.start();
         }
 
         /** Runs on the helper thread: opens, reads, and hands over chunks, an error or the end. */
-        private void produce(long size, long maxBytes) {
+        private void produce(long maxBytes) {
             Object last;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 long total = 0;
@@ -157,10 +158,11 @@ public final class RegularFile {
                     }
                     total += n;
                     if (total > maxBytes) {
-                        last = tooLarge(file, Math.max(total, size), maxBytes);
+                        last = new RegularFileException(RegularFileException.Kind.TOO_LARGE, file, total, file
+                                + " grew past the limit of " + maxBytes + " bytes while it was read");
                         break;
                     }
-                    if (n > 0 && !hand(Arrays.copyOf(buffer.array(), n))) {
+                    if (n > 0 && !hand(n == CHUNK ? buffer.array() : Arrays.copyOf(buffer.array(), n))) {
                         return;
                     }
                 }
@@ -194,8 +196,9 @@ public final class RegularFile {
             while (pos == chunk.length) {
                 Object next;
                 try {
-                    long left = deadlineNanos - System.nanoTime();
-                    next = left <= 0 ? chunks.poll() : chunks.poll(left, TimeUnit.NANOSECONDS);
+                    long start = System.nanoTime();
+                    next = waitLeftNanos <= 0 ? chunks.poll() : chunks.poll(waitLeftNanos, TimeUnit.NANOSECONDS);
+                    waitLeftNanos -= System.nanoTime() - start;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     close();

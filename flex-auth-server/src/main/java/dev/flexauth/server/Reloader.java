@@ -138,7 +138,7 @@ final class Reloader implements AutoCloseable {
      * Logs when the snapshot in service turns stale and when it is fresh again; called after each
      * reload and periodically, since a snapshot turns stale with no event at all.
      */
-    void checkFreshness() {
+    synchronized void checkFreshness() {
         Engine engine = holder.current();
         boolean stale = engine.registryStale();
         if (stale != reportedStale) {

@@ -29,7 +29,9 @@ class ArchitectureTest {
                     "dev.flexauth.log"),
             "log", List.of("dev.flexauth.registry", "dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json"),
             "internal", List.of("dev.flexauth.registry", "dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json",
-                    "dev.flexauth.log"));
+                    "dev.flexauth.log"),
+            "io", List.of("dev.flexauth.registry", "dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json",
+                    "dev.flexauth.log", "dev.flexauth.internal"));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);
 
     @Test

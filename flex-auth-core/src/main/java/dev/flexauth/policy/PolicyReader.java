@@ -1,7 +1,7 @@
 package dev.flexauth.policy;
 
-import dev.flexauth.internal.RegularFile;
-import dev.flexauth.internal.RegularFileException;
+import dev.flexauth.io.RegularFile;
+import dev.flexauth.io.RegularFileException;
 import dev.flexauth.internal.Secrets;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.reason.EngineReason;

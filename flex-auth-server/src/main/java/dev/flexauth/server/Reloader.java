@@ -5,7 +5,7 @@ import dev.flexauth.engine.EngineHolder;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
-import dev.flexauth.internal.RegularFile;
+import dev.flexauth.io.RegularFile;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;
 import dev.flexauth.server.ReloadOutcome.Trigger;

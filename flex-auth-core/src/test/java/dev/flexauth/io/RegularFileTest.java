@@ -1,4 +1,4 @@
-package dev.flexauth.internal;
+package dev.flexauth.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

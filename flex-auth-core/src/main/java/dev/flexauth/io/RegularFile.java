@@ -1,4 +1,4 @@
-package dev.flexauth.internal;
+package dev.flexauth.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -36,6 +36,11 @@ public final class EngineLoader {
         return new EngineLoader(bytes);
     }
 
+    /** The largest registry snapshot this loader reads, in bytes. */
+    public long maxRegistryBytes() {
+        return maxRegistryBytes;
+    }
+
     /** Loads the pair; the examples are not run here (see {@link Engine#runExamples()}). */
     public Engine load(Path registryFile, Path policyFile) throws LoadException {
         PolicyPackage policy = null;

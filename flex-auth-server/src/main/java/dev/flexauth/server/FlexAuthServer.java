@@ -120,7 +120,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         EngineLoader loader = EngineLoader.defaults();
-        String files = Reloader.fingerprint(config.registry(), config.policy());
+        String files = Reloader.fingerprint(loader, config.registry(), config.policy());
         Engine initial = null;
         try {
             initial = loader.load(config.registry(), config.policy());

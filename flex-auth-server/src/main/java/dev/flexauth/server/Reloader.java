@@ -6,6 +6,7 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.io.RegularFile;
+import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;
 import dev.flexauth.server.ReloadOutcome.Trigger;
@@ -65,9 +66,6 @@ final class Reloader implements AutoCloseable {
     /** What healthz and the metrics show: the pair in service and the latest reload. */
     record State(Loaded loaded, ReloadOutcome last) {
     }
-
-    /** Larger files are refused by the loader anyway; past this, the fingerprint only says "too large". */
-    private static final long MAX_FINGERPRINT_BYTES = 1L << 30;
 
     private final EngineLoader loader;
     private final Path registry;
@@ -184,7 +182,7 @@ final class Reloader implements AutoCloseable {
         if (changeCheckQueued.compareAndSet(false, true)) {
             queue(() -> {
                 changeCheckQueued.set(false);
-                if (!fingerprint(registry, policy).equals(lastSeenFiles)) {
+                if (!fingerprint(loader, registry, policy).equals(lastSeenFiles)) {
                     reload(Trigger.FILE);
                 }
             });
@@ -203,7 +201,7 @@ final class Reloader implements AutoCloseable {
                 String identity = identity(registry, policy);
                 if (!identity.equals(lastSeenIdentity)) {
                     lastSeenIdentity = identity;
-                    if (!fingerprint(registry, policy).equals(lastSeenFiles)) {
+                    if (!fingerprint(loader, registry, policy).equals(lastSeenFiles)) {
                         reload(Trigger.POLL);
                     }
                 }
@@ -225,7 +223,7 @@ final class Reloader implements AutoCloseable {
         Engine old = before.loaded().engine();
         Instant now = millis();
         lastSeenIdentity = identity(registry, policy);
-        lastSeenFiles = fingerprint(registry, policy);
+        lastSeenFiles = fingerprint(loader, registry, policy);
         Engine next;
         try {
             next = fresh(loader.load(registry, policy));
@@ -290,15 +288,16 @@ final class Reloader implements AutoCloseable {
 
     /**
      * The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared
-     * by. Read like the loader reads them: regular files only, bounded in size and time, so a FIFO
-     * or device at either path cannot block the reload thread.
+     * by. Read like {@code loader} reads them: regular files only, within its size limits and the
+     * read deadline, so a FIFO, a device or an oversize file at either path is refused at once and
+     * cannot hold up the reload thread.
      */
-    static String fingerprint(Path registry, Path policy) {
-        return sha256(registry) + " " + sha256(policy);
+    static String fingerprint(EngineLoader loader, Path registry, Path policy) {
+        return sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
     }
 
-    private static String sha256(Path file) {
-        try (InputStream in = RegularFile.open(file, MAX_FINGERPRINT_BYTES, RegularFile.DEFAULT_DEADLINE)) {
+    private static String sha256(Path file, long maxBytes) {
+        try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {

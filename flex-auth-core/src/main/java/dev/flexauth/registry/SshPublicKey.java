@@ -78,7 +78,7 @@ final class SshPublicKey {
                         throw new Malformed("expected an uncompressed " + curve + " point of " + (1 + 2 * size) + " bytes");
                     }
                     AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-                    params.init(new ECGenParameterSpec("secp" + curve.substring(4) + "r1"));
+                    params.init(new ECGenParameterSpec("secp" + curve.substring("nistp".length()) + "r1"));
                     ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(q, 1, 1 + size)),
                             new BigInteger(1, Arrays.copyOfRange(q, 1 + size, q.length)));
                     PublicKey key = KeyFactory.getInstance("EC")

@@ -8,6 +8,8 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.log.DecisionLogException;
+import dev.flexauth.registry.SignersException;
+import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;
@@ -104,12 +106,22 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         EngineLoader loader = EngineLoader.defaults();
-        String files = Reloader.fingerprint(config.registry(), config.policy());
+        if (config.registrySigners() != null) {
+            try {
+                loader = loader.withSigners(SnapshotSigners.read(config.registrySigners()), Clock.systemUTC());
+            } catch (SignersException e) {
+                problems.addAll(e.problems().stream().map(p -> "--registry-signers " + p).toList());
+            }
+        }
+        String files = Reloader.fingerprint(loader, config.registry(), config.policy());
         Engine initial = null;
-        try {
-            initial = loader.load(config.registry(), config.policy());
-        } catch (LoadException e) {
-            problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+        // Without the signers it asked for, the server must not load an unverified snapshot.
+        if (config.registrySigners() == null || loader.signers() != null) {
+            try {
+                initial = loader.load(config.registry(), config.policy());
+            } catch (LoadException e) {
+                problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+            }
         }
         if (!problems.isEmpty()) {
             throw new ServerStartException(problems, null);
@@ -169,7 +181,9 @@ public final class FlexAuthServer implements AutoCloseable {
                 + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
                 + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))
                 + "; check token " + (checkToken == null ? "off" : "on") + "; admin endpoint " + (adminToken == null ? "off" : "on")
-                + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null) + ")");
+                + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null)
+                + (config.registrySigners() == null ? "" : "; registry signatures required: " + loader.signers().size()
+                + (loader.signers().size() == 1 ? " key in " : " keys in ") + config.registrySigners()) + ")");
         return server;
     }
 
@@ -201,8 +215,9 @@ public final class FlexAuthServer implements AutoCloseable {
 
     private FileWatcher watch() {
         try {
-            return FileWatcher.start(List.of(config.registry(), config.policy()), config.reloadDebounce(),
-                    reloader::requestIfChanged, timer, log);
+            List<Path> files = config.registrySigners() == null ? List.of(config.registry(), config.policy())
+                    : List.of(config.registry(), config.policy(), SnapshotSigners.signatureOf(config.registry()));
+            return FileWatcher.start(files, config.reloadDebounce(), reloader::requestIfChanged, timer, log);
         } catch (IOException e) {
             log.info("cannot watch the registry and policy files (" + e + "); SIGHUP and the admin endpoint still reload");
             return null;

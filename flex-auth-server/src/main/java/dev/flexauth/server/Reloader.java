@@ -5,6 +5,7 @@ import dev.flexauth.engine.EngineHolder;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
+import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;
 import dev.flexauth.server.ReloadOutcome.Trigger;
@@ -136,7 +137,7 @@ final class Reloader implements AutoCloseable {
         if (changeCheckQueued.compareAndSet(false, true)) {
             queue(() -> {
                 changeCheckQueued.set(false);
-                if (!fingerprint(registry, policy).equals(lastSeenFiles)) {
+                if (!fingerprint(loader, registry, policy).equals(lastSeenFiles)) {
                     reload(Trigger.FILE);
                 }
             });
@@ -156,7 +157,7 @@ final class Reloader implements AutoCloseable {
         State before = state.get();
         Engine old = before.loaded().engine();
         Instant now = now();
-        lastSeenFiles = fingerprint(registry, policy);
+        lastSeenFiles = fingerprint(loader, registry, policy);
         Engine next;
         try {
             next = loader.load(registry, policy);
@@ -221,6 +222,16 @@ final class Reloader implements AutoCloseable {
     /** The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared by. */
     static String fingerprint(Path registry, Path policy) {
         return sha256(registry) + " " + sha256(policy);
+    }
+
+    /**
+     * As {@link #fingerprint(Path, Path)}, with the snapshot's {@code .sig} when {@code loader}
+     * requires signatures: a signature replaced after its snapshot is a change to load, or a
+     * rejected mismatched pair would wait for the next unrelated change.
+     */
+    static String fingerprint(EngineLoader loader, Path registry, Path policy) {
+        String files = fingerprint(registry, policy);
+        return loader.signers() == null ? files : files + " " + sha256(SnapshotSigners.signatureOf(registry));
     }
 
     private static String sha256(Path file) {

@@ -196,6 +196,28 @@ class SnapshotSignersTest {
     }
 
     @Test
+    void every_byte_of_each_signature_file_matters() {
+        // Exhaustive over positions (the jqwik property samples values too): a lenient reader would
+        // let some bytes change, such as the unused bits of the last base64 character.
+        SnapshotSigners s = signers();
+        byte[] snapshot = bytes("registry_production.json");
+        for (String name : List.of("registry_production.json.sig", "registry_production.json.ed25519_sha256.sig",
+                "registry_production.json.ecdsa_p256.sig", "registry_production.json.rsa.sig")) {
+            byte[] valid = bytes(name);
+            for (int i = 0; i < valid.length; i++) {
+                for (int delta : new int[] {1, 0x20, 0x80}) {
+                    byte[] changed = valid.clone();
+                    changed[i] += (byte) delta;
+                    int at = i;
+                    RegistryException e = assertThrows(RegistryException.class, () -> s.verify(snapshot, changed, "r", "s", NOW),
+                            () -> name + " still verifies with byte " + at + " changed by " + delta);
+                    assertEquals(RegistryCode.BAD_SIGNATURE, e.problems().get(0).code());
+                }
+            }
+        }
+    }
+
+    @Test
     void a_signature_file_with_windows_line_breaks_still_verifies() throws Exception {
         String crlf = text("registry_production.json.sig").replace("\n", "\r\n");
         assertEquals(1, signers().verify(bytes("registry_production.json"), crlf.getBytes(StandardCharsets.UTF_8), "r", "s", NOW).line());

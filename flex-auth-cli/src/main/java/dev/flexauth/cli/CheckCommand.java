@@ -31,6 +31,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
     Path policy;
 
+    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
+    Path registrySigners;
+
     @Option(names = "--request", paramLabel = "JSON",
             description = "The request, e.g. '{\"actor\":\"a\",\"subject\":\"a\",\"action\":\"ssh.sign\"}'. Default: read from stdin.")
     String request;
@@ -50,7 +53,7 @@ final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no request: pass --request '<json>' or pipe the JSON on stdin");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Engine engine = Inputs.engine(registry, policy, spec.commandLine().getErr());
+        Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
         Request r = Inputs.request(request, System.in, engine);
         Decision d = explain ? engine.explain(r) : engine.check(r);
         if (json) {

@@ -7,11 +7,14 @@ import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.RequestJson;
 import dev.flexauth.policy.PolicyPackage;
+import dev.flexauth.registry.SignersException;
+import dev.flexauth.registry.SnapshotSigners;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** Loading what commands take from files and stdin, the same way the server does. */
 final class Inputs {
@@ -26,6 +29,25 @@ final class Inputs {
         Engine engine = EngineLoader.defaults().load(registry, policy);
         warnings(engine.policy(), err);
         return engine;
+    }
+
+    /** As {@link #engine(Path, Path, PrintWriter)}, requiring the snapshot's signature when {@code signers} is given. */
+    static Engine engine(Path registry, Path policy, Path signers, PrintWriter err) throws LoadException, CliFailure {
+        if (signers == null) {
+            return engine(registry, policy, err);
+        }
+        Engine engine = EngineLoader.defaults().withSigners(signers(signers), Clock.systemUTC()).load(registry, policy);
+        warnings(engine.policy(), err);
+        return engine;
+    }
+
+    /** The allowed_signers file of {@code --registry-signers}, or every bad line of it as a failure. */
+    static SnapshotSigners signers(Path file) throws CliFailure {
+        try {
+            return SnapshotSigners.read(file);
+        } catch (SignersException e) {
+            throw new CliFailure("invalid_signers", e.problems().stream().map(p -> "--registry-signers " + p).toList());
+        }
     }
 
     static void warnings(PolicyPackage policy, PrintWriter err) {

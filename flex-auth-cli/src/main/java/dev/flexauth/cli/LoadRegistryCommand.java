@@ -12,8 +12,12 @@ import dev.flexauth.registry.Entity;
 import dev.flexauth.registry.EntityKind;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
+import dev.flexauth.registry.SnapshotSigners;
+import dev.flexauth.registry.SnapshotSigners.SignedSnapshot;
+import dev.flexauth.registry.SnapshotSigners.Signer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +41,17 @@ import picocli.CommandLine.Spec;
 final class LoadRegistryCommand implements Callable<Integer> {
     /** The type attribute that gets a count per value in the summary. */
     private static final String TYPE = "type";
+    /** As the server's default limit. */
+    private static final long MAX_SNAPSHOT_BYTES = 512L << 20;
 
     @Option(names = "--file", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
     Path file;
 
     @Option(names = "--policy", paramLabel = "POLICY", description = "A policy package (Markdown) to check the snapshot against.")
     Path policy;
+
+    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
+    Path registrySigners;
 
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
@@ -56,24 +65,31 @@ final class LoadRegistryCommand implements Callable<Integer> {
         Registry registry;
         PolicyPackage pkg = null;
         List<ExampleResult> results = List.of();
-        if (policy == null) {
-            registry = RegistryLoader.defaults().load(file);
+        Signer signer = null;
+        if (registrySigners != null) {
+            // What was verified is what is parsed below without a policy; with one, the engine load verifies again.
+            SignedSnapshot signed = Inputs.signers(registrySigners).readVerified(file, MAX_SNAPSHOT_BYTES, Instant.now());
+            signer = signed.signer();
+            registry = policy == null ? RegistryLoader.defaults().load(signed.bytes(), file.toString()) : null;
         } else {
-            Engine engine = Inputs.engine(file, policy, spec.commandLine().getErr());
+            registry = policy == null ? RegistryLoader.defaults().load(file) : null;
+        }
+        if (policy != null) {
+            Engine engine = Inputs.engine(file, policy, registrySigners, spec.commandLine().getErr());
             registry = engine.registry();
             pkg = engine.policy();
             results = engine.runExamples();
         }
         List<ExampleResult> failures = results.stream().filter(r -> !r.passed()).toList();
         if (json) {
-            out.println(Json.MAPPER.writeValueAsString(json(registry, pkg, results, failures)));
+            out.println(Json.MAPPER.writeValueAsString(json(registry, pkg, results, failures, signer)));
         } else {
-            out.print(human(registry, pkg, results, failures));
+            out.print(human(registry, pkg, results, failures, signer));
         }
         return failures.isEmpty() ? 0 : Failures.FAILED;
     }
 
-    private String human(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures) {
+    private String human(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures, Signer signer) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("snapshot", file.toString()));
         rows.add(List.of("format", RegistryLoader.FORMAT + ", version " + r.formatVersion()));
@@ -88,6 +104,9 @@ final class LoadRegistryCommand implements Callable<Integer> {
             rows.add(List.of("  " + kind.name(), kind.size() + detail));
         }
         rows.add(List.of("digest", r.digest()));
+        if (signer != null) {
+            rows.add(List.of("signed by", signer + " of " + registrySigners));
+        }
         if (pkg != null) {
             rows.add(List.of("policy", pkg.name() + " " + pkg.version() + ", " + pkg.digest()));
             List<String> needs = new ArrayList<>();
@@ -109,7 +128,8 @@ final class LoadRegistryCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private ObjectNode json(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures) {
+    private ObjectNode json(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures,
+            Signer signer) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("ok", failures.isEmpty());
         o.put("file", file.toString());
@@ -131,6 +151,14 @@ final class LoadRegistryCommand implements Callable<Integer> {
             }
         }
         o.put("digest", r.digest());
+        if (signer != null) {
+            ObjectNode s = o.putObject("signature");
+            s.put("file", SnapshotSigners.signatureOf(file).toString());
+            s.put("principals", signer.principals());
+            s.put("key", signer.key());
+            s.put("allowed_signers", registrySigners.toString());
+            s.put("line", signer.line());
+        }
         if (pkg != null) {
             ObjectNode p = o.putObject("policy");
             p.put("file", policy.toString());

@@ -39,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
     Path policy;
 
+    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require every snapshot, at start and on "
+            + "every reload, to be signed (SNAPSHOT.sig, made by ssh-keygen -Y sign -n flex-auth-registry) by a key of this "
+            + "OpenSSH allowed_signers file; a snapshot without a valid signature is never loaded.")
+    Path registrySigners;
+
     @Option(names = "--log", paramLabel = "FILE", description = "Write every decision to this hash-chained JSONL log "
             + "before answering; when it cannot be written, the server fails closed.")
     Path log;
@@ -158,7 +163,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig c = ServerConfig.defaults(registry, policy).withAddress(address).withLog(log).withLogFsync(logFsync)
                 .withTokenFile(tokenFile).withAdminTokenFile(adminTokenFile)
-                .withWatchFiles(!noWatch).withReloadOnSighup(!noSighup);
+                .withWatchFiles(!noWatch).withReloadOnSighup(!noSighup).withRegistrySigners(registrySigners);
         if (tlsKeystore != null) {
             c = c.withTls(tlsKeystore, tlsPasswordFile);
         }

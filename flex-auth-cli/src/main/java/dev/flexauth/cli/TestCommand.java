@@ -30,6 +30,9 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
     Path policy;
 
+    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
+    Path registrySigners;
+
     @Spec
     CommandSpec spec;
 
@@ -37,7 +40,7 @@ final class TestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean verbose = Main.verbose(spec);
-        Engine engine = Inputs.engine(registry, policy, spec.commandLine().getErr());
+        Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
         List<ExampleResult> results = engine.runExamples();
         int failed = 0;
         for (ExampleResult r : results) {

@@ -10,30 +10,53 @@ import dev.flexauth.registry.RegistryException;
 import dev.flexauth.registry.RegistryLoader;
 import dev.flexauth.registry.RegistryProblem;
 import dev.flexauth.registry.RegistrySchema;
+import dev.flexauth.registry.SnapshotSigners;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
  * Loads a registry snapshot and a policy package from files and validates them together, the
  * way the server (at start and on every reload) and the CLI do: the policy first, then the
  * snapshot against the policy's Registry table, then the engine. Every problem of both files is
- * reported at once. Immutable and thread-safe.
+ * reported at once. With {@link #withSigners signers}, the snapshot is read once, its signature
+ * beside it ({@code snapshot.json.sig}) is verified over those bytes, and those same bytes are
+ * parsed: a snapshot without a valid signature is refused like an invalid one. Immutable and
+ * thread-safe.
  */
 public final class EngineLoader {
     private final long maxRegistryBytes;
+    private final SnapshotSigners signers;
+    private final Clock clock;
 
-    private EngineLoader(long maxRegistryBytes) {
+    private EngineLoader(long maxRegistryBytes, SnapshotSigners signers, Clock clock) {
         this.maxRegistryBytes = maxRegistryBytes;
+        this.signers = signers;
+        this.clock = clock;
     }
 
-    /** A loader with the default limits (registry snapshots up to 512 MiB). */
+    /** A loader with the default limits (registry snapshots up to 512 MiB) and no signature required. */
     public static EngineLoader defaults() {
-        return new EngineLoader(512L << 20);
+        return new EngineLoader(512L << 20, null, Clock.systemUTC());
     }
 
     /** A loader that refuses registry snapshots larger than {@code bytes} before reading them. */
     public static EngineLoader withMaxRegistryBytes(long bytes) {
-        return new EngineLoader(bytes);
+        return new EngineLoader(bytes, null, Clock.systemUTC());
+    }
+
+    /**
+     * This loader, requiring every snapshot to carry a signature by one of {@code signers}
+     * ({@code null}: none required), checked against the time of {@code clock} (a key's
+     * {@code valid-after} and {@code valid-before}).
+     */
+    public EngineLoader withSigners(SnapshotSigners signers, Clock clock) {
+        return new EngineLoader(maxRegistryBytes, signers, clock);
+    }
+
+    /** The signers every snapshot must be signed by, or {@code null} if none are required. */
+    public SnapshotSigners signers() {
+        return signers;
     }
 
     /** The largest registry snapshot this loader reads, in bytes. */
@@ -53,7 +76,8 @@ public final class EngineLoader {
         RegistrySchema schema = policy == null ? RegistrySchema.none() : policy.registry();
         Registry registry;
         try {
-            registry = RegistryLoader.builder().schema(schema).maxBytes(maxRegistryBytes).build().load(registryFile);
+            RegistryLoader registryLoader = RegistryLoader.builder().schema(schema).maxBytes(maxRegistryBytes).build();
+            registry = signers == null ? registryLoader.load(registryFile) : loadSigned(registryLoader, registryFile);
         } catch (RegistryException e) {
             throw new LoadException(diagnostics, registryFile.toString(), e.problems(), e.getMessage());
         }
@@ -67,5 +91,11 @@ public final class EngineLoader {
                     .map(m -> new RegistryProblem("", RegistryCode.MISSING_ATTRIBUTE, m)).toList();
             throw new LoadException(diagnostics, registryFile.toString(), problems, e.getMessage());
         }
+    }
+
+    /** Verifies and parses the same bytes: a snapshot swapped after the check is never what is loaded. */
+    private Registry loadSigned(RegistryLoader registryLoader, Path registryFile) throws RegistryException {
+        SnapshotSigners.SignedSnapshot signed = signers.readVerified(registryFile, maxRegistryBytes, clock.instant());
+        return registryLoader.load(signed.bytes(), registryFile.toString());
     }
 }

@@ -18,7 +18,10 @@ public enum RegistryCode {
     UNDECLARED_KIND("undeclared_kind", "the policy's Registry table does not declare this entity kind"),
     MISSING_KIND("missing_kind", "the policy's Registry table needs an entity kind the snapshot lacks"),
     UNDECLARED_ATTRIBUTE("undeclared_attribute", "the policy's Registry table does not declare this attribute"),
-    MISSING_ATTRIBUTE("missing_attribute", "an entity lacks an attribute the policy's Registry table declares");
+    MISSING_ATTRIBUTE("missing_attribute", "an entity lacks an attribute the policy's Registry table declares"),
+    MISSING_SIGNATURE("missing_signature", "registry signers are configured and the snapshot has no .sig beside it"),
+    BAD_SIGNATURE("bad_signature", "the snapshot's .sig is malformed, for another namespace, by a key not allowed now,"
+            + " or not over these bytes");
 
     private final String code;
     private final String doc;

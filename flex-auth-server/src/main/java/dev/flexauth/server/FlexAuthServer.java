@@ -8,6 +8,8 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.log.DecisionLogException;
+import dev.flexauth.registry.SignersException;
+import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;
@@ -120,12 +122,22 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         EngineLoader loader = EngineLoader.defaults();
+        if (config.registrySigners() != null) {
+            try {
+                loader = loader.withSigners(SnapshotSigners.read(config.registrySigners()), Clock.systemUTC());
+            } catch (SignersException e) {
+                problems.addAll(e.problems().stream().map(p -> "--registry-signers " + p).toList());
+            }
+        }
         String files = Reloader.fingerprint(loader, config.registry(), config.policy());
         Engine initial = null;
-        try {
-            initial = loader.load(config.registry(), config.policy());
-        } catch (LoadException e) {
-            problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+        // Without the signers it asked for, the server must not load an unverified snapshot.
+        if (config.registrySigners() == null || loader.signers() != null) {
+            try {
+                initial = loader.load(config.registry(), config.policy());
+            } catch (LoadException e) {
+                problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+            }
         }
         if (!problems.isEmpty()) {
             throw new ServerStartException(problems, null);
@@ -186,7 +198,9 @@ public final class FlexAuthServer implements AutoCloseable {
                 + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))
                 + "; check token " + (checkToken == null ? "off" : "on") + "; admin endpoint " + (adminToken == null ? "off" : "on")
                 + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null)
-                + "; maximum registry age " + (config.maxRegistryAge() == null ? "none" : config.maxRegistryAge()) + ")");
+                + "; maximum registry age " + (config.maxRegistryAge() == null ? "none" : config.maxRegistryAge())
+                + (config.registrySigners() == null ? "" : "; registry signatures required: " + loader.signers().size()
+                + (loader.signers().size() == 1 ? " key in " : " keys in ") + config.registrySigners()) + ")");
         return server;
     }
 
@@ -221,8 +235,10 @@ public final class FlexAuthServer implements AutoCloseable {
 
     private FileWatcher watch() {
         try {
-            return FileWatcher.start(List.of(config.registry(), config.policy()), config.reloadDebounce(),
-                    config.reloadMaxDelay(), reloader::requestIfChanged, reloadTimer, log);
+            List<Path> files = config.registrySigners() == null ? List.of(config.registry(), config.policy())
+                    : List.of(config.registry(), config.policy(), SnapshotSigners.signatureOf(config.registry()));
+            return FileWatcher.start(files, config.reloadDebounce(), config.reloadMaxDelay(), reloader::requestIfChanged,
+                    reloadTimer, log);
         } catch (IOException e) {
             log.info("cannot watch the registry and policy files (" + e + "); SIGHUP and the admin endpoint still reload");
             return null;

@@ -7,6 +7,7 @@ import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;
 import dev.flexauth.server.ReloadOutcome.Trigger;
@@ -103,7 +104,7 @@ final class Reloader implements AutoCloseable {
         this.metrics = metrics;
         this.log = log;
         this.lastSeenFiles = initialFiles;
-        this.lastSeenIdentity = identity(registry, policy);
+        this.lastSeenIdentity = identity(loader, registry, policy);
         Instant now = millis();
         Loaded loaded = new Loaded(initial, now, now, initial.runExamples());
         Digests digests = digests(initial);
@@ -198,7 +199,7 @@ final class Reloader implements AutoCloseable {
         if (pollQueued.compareAndSet(false, true)) {
             queue(() -> {
                 pollQueued.set(false);
-                String identity = identity(registry, policy);
+                String identity = identity(loader, registry, policy);
                 if (!identity.equals(lastSeenIdentity)) {
                     lastSeenIdentity = identity;
                     if (!fingerprint(loader, registry, policy).equals(lastSeenFiles)) {
@@ -222,7 +223,7 @@ final class Reloader implements AutoCloseable {
         State before = state.get();
         Engine old = before.loaded().engine();
         Instant now = millis();
-        lastSeenIdentity = identity(registry, policy);
+        lastSeenIdentity = identity(loader, registry, policy);
         lastSeenFiles = fingerprint(loader, registry, policy);
         Engine next;
         try {
@@ -293,7 +294,11 @@ final class Reloader implements AutoCloseable {
      * cannot hold up the reload thread.
      */
     static String fingerprint(EngineLoader loader, Path registry, Path policy) {
-        return sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
+        String files = sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
+        // With signatures required, a .sig replaced after its snapshot is a change to load, or a
+        // rejected mismatched pair would wait for the next unrelated change.
+        return loader.signers() == null ? files
+                : files + " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
     }
 
     private static String sha256(Path file, long maxBytes) {
@@ -312,8 +317,9 @@ final class Reloader implements AutoCloseable {
     }
 
     /** What the poll compares first, cheaply: each file's path after symlinks, file key, size and mtime. */
-    static String identity(Path registry, Path policy) {
-        return identity(registry) + " " + identity(policy);
+    static String identity(EngineLoader loader, Path registry, Path policy) {
+        String files = identity(registry) + " " + identity(policy);
+        return loader.signers() == null ? files : files + " " + identity(SnapshotSigners.signatureOf(registry));
     }
 
     private static String identity(Path file) {

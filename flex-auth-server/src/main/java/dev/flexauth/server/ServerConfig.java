@@ -16,7 +16,7 @@ import java.util.Objects;
  * least 4) with a queue of 256; 10 s for a client to send its request and 10 s to take its answer;
  * file changes reloaded after a 100 ms quiet period but never more than 500 ms after the first
  * event of a burst, and the files looked at every second whatever the events; SIGHUP reloads; no
- * maximum registry age. Secrets (tokens, the keystore password) are only ever read from files,
+ * maximum registry age; snapshot signatures not required. Secrets (tokens, the keystore password) are only ever read from files,
  * never taken as values.
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
@@ -47,6 +47,9 @@ import java.util.Objects;
  *                        missed; zero turns it off
  * @param maxRegistryAge  the oldest {@code source.generated_at} served: an older snapshot denies
  *                        every check with {@code registry_stale}; {@code null} for no limit
+ * @param registrySigners an OpenSSH {@code allowed_signers} file: every snapshot must then carry a
+ *                        valid signature ({@code <registry>.sig}) by a key it lists, at start and
+ *                        on every reload; {@code null}: signatures are not checked
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -68,7 +71,8 @@ public record ServerConfig(
         String publicUrl,
         Duration reloadMaxDelay,
         Duration reloadPoll,
-        Duration maxRegistryAge) {
+        Duration maxRegistryAge,
+        Path registrySigners) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -121,119 +125,119 @@ public record ServerConfig(
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
                 Duration.ofSeconds(10), DEFAULT_RELOAD_DEBOUNCE, true, true, null, DEFAULT_RELOAD_MAX_DELAY, DEFAULT_RELOAD_POLL,
-                null);
+                null, null);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Reloads a burst of file events at most {@code reloadMaxDelay} after its first event. */
     public ServerConfig withReloadMaxDelay(Duration reloadMaxDelay) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Looks at the files every {@code reloadPoll} whatever the events say ({@link Duration#ZERO}: never). */
     public ServerConfig withReloadPoll(Duration reloadPoll) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Denies every check with {@code registry_stale} while the snapshot is older than {@code maxRegistryAge} ({@code null}: no limit). */
     public ServerConfig withMaxRegistryAge(Duration maxRegistryAge) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     /**
@@ -243,7 +247,18 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge);
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+    }
+
+    /**
+     * Requires every registry snapshot to be signed by a key of the OpenSSH {@code allowed_signers}
+     * file {@code registrySigners} (read once, at start), its signature beside it as
+     * {@code <registry>.sig}; {@code null}: signatures are not checked.
+     */
+    public ServerConfig withRegistrySigners(Path registrySigners) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -1,0 +1,426 @@
+package dev.flexauth.registry;
+
+import dev.flexauth.reason.RegistryCode;
+import dev.flexauth.registry.SshReader.Malformed;
+import dev.flexauth.io.RegularFile;
+import dev.flexauth.io.RegularFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The keys allowed to sign registry snapshots, read from an OpenSSH {@code allowed_signers} file,
+ * and the verification of a snapshot's detached SSHSIG signature ({@code ssh-keygen -Y sign -n
+ * flex-auth-registry -f KEY snapshot.json} writes {@code snapshot.json.sig}). A snapshot is
+ * accepted only if its signature is well formed, made for namespace {@value #NAMESPACE}, by a key
+ * that a line of the file lists for that namespace and for the current time, over exactly the
+ * snapshot's bytes. Principals are reported, not matched: any listed key may sign. Verification
+ * uses the JDK's providers only (Ed25519, ECDSA P-256/384/521, RSA with SHA-2). Immutable and
+ * thread-safe.
+ */
+public final class SnapshotSigners {
+    /** The SSHSIG namespace snapshot signatures are made for. */
+    public static final String NAMESPACE = "flex-auth-registry";
+    /** What is appended to the snapshot's path to find its signature. */
+    public static final String SIGNATURE_SUFFIX = ".sig";
+    /** An armored SSHSIG of an RSA 16384-bit key is under 4 KiB; anything far larger is not a signature. */
+    public static final int MAX_SIGNATURE_BYTES = 64 * 1024;
+    private static final int MAX_SIGNERS_BYTES = 1 << 20;
+    private static final List<String> OPTIONS = List.of("cert-authority", "namespaces", "valid-after", "valid-before");
+
+    private final String file;
+    private final List<AllowedSigner> signers;
+
+    private SnapshotSigners(String file, List<AllowedSigner> signers) {
+        this.file = file;
+        this.signers = List.copyOf(signers);
+    }
+
+    /**
+     * Who signed a verified snapshot.
+     *
+     * @param principals the principals of the {@code allowed_signers} line whose key signed
+     * @param key        the key type and fingerprint, as {@code ssh-keygen -l} prints them
+     * @param line       that line's number in the {@code allowed_signers} file
+     */
+    public record Signer(String principals, String key, int line) {
+        @Override
+        public String toString() {
+            return principals + " (" + key + ", allowed_signers line " + line + ")";
+        }
+    }
+
+    /**
+     * A snapshot's bytes, read once and verified: parse these, not the file again, so that what
+     * is loaded is what was verified. The array is shared, not copied: do not modify it.
+     */
+    public record SignedSnapshot(byte[] bytes, Signer signer) {
+    }
+
+    /** Reads an {@code allowed_signers} file; every bad line is reported with its number. */
+    public static SnapshotSigners read(Path allowedSigners) throws SignersException {
+        String name = allowedSigners.toString();
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(allowedSigners)) {
+                throw new SignersException(List.of(name + ": " + (Files.exists(allowedSigners)
+                        ? "not a regular file" : "file not found") + "; expected an OpenSSH allowed_signers file"));
+            }
+            bytes = readAtMost(allowedSigners, MAX_SIGNERS_BYTES);
+        } catch (IOException e) {
+            throw new SignersException(List.of(name + ": cannot read: " + e.getMessage()));
+        }
+        if (bytes == null) {
+            throw new SignersException(List.of(name + ": larger than " + MAX_SIGNERS_BYTES
+                    + " bytes; an allowed_signers file holds a few keys"));
+        }
+        return parse(new String(bytes, StandardCharsets.UTF_8), name);
+    }
+
+    /** Parses the text of an {@code allowed_signers} file; {@code name} labels it in messages. */
+    public static SnapshotSigners parse(String text, String name) throws SignersException {
+        List<String> problems = new ArrayList<>();
+        List<AllowedSigner> signers = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                signers.add(line(line, i + 1));
+            } catch (BadLine e) {
+                problems.add(name + ":" + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        if (problems.isEmpty() && signers.isEmpty()) {
+            problems.add(name + ": no signer: expected lines of the form 'PRINCIPALS [namespaces=\"" + NAMESPACE
+                    + "\"] KEYTYPE BASE64KEY [COMMENT]', e.g. a key's .pub line after a principal");
+        }
+        if (!problems.isEmpty()) {
+            throw new SignersException(problems);
+        }
+        return new SnapshotSigners(name, signers);
+    }
+
+    /** The file the signers were read from, as given. */
+    public String file() {
+        return file;
+    }
+
+    /** How many keys are listed. */
+    public int size() {
+        return signers.size();
+    }
+
+    /** Where the signature of {@code snapshot} is: beside it, with {@value #SIGNATURE_SUFFIX} appended. */
+    public static Path signatureOf(Path snapshot) {
+        return snapshot.resolveSibling(snapshot.getFileName() + SIGNATURE_SUFFIX);
+    }
+
+    /**
+     * Reads {@code snapshot} once and its signature beside it, and verifies them at {@code now}.
+     *
+     * @param maxBytes the largest snapshot read; a larger one is refused before it is read
+     * @throws RegistryException if either file is missing or unreadable, or the signature does not
+     *     verify; the problem says which and what to do
+     */
+    public SignedSnapshot readVerified(Path snapshot, long maxBytes, Instant now) throws RegistryException {
+        String name = snapshot.toString();
+        byte[] bytes = readSnapshot(snapshot, maxBytes);
+        Path sigFile = signatureOf(snapshot);
+        byte[] sig;
+        try {
+            if (!Files.exists(sigFile)) {
+                throw single(name, RegistryCode.MISSING_SIGNATURE, "signature " + sigFile + " not found; registry signers are"
+                        + " configured, so every snapshot needs one beside it: ssh-keygen -Y sign -n " + NAMESPACE
+                        + " -f KEY " + name);
+            }
+            if (!Files.isRegularFile(sigFile)) {
+                throw single(name, RegistryCode.BAD_SIGNATURE, "signature " + sigFile + " is not a regular file");
+            }
+            sig = readAtMost(sigFile, MAX_SIGNATURE_BYTES);
+        } catch (IOException e) {
+            throw single(name, RegistryCode.BAD_SIGNATURE, "signature " + sigFile + " cannot be read: " + e.getMessage());
+        }
+        if (sig == null) {
+            throw single(name, RegistryCode.BAD_SIGNATURE, "signature " + sigFile + " is larger than " + MAX_SIGNATURE_BYTES
+                    + " bytes; it is not an SSH signature");
+        }
+        return new SignedSnapshot(bytes, verify(bytes, sig, name, sigFile.toString(), now));
+    }
+
+    /**
+     * Verifies {@code signature} (the bytes of an armored SSHSIG file) over exactly {@code snapshot}
+     * at {@code now}, and says which listed key made it.
+     *
+     * @param snapshotName  labels the snapshot in messages
+     * @param signatureName labels the signature in messages
+     * @throws RegistryException with code {@code bad_signature} saying what is wrong
+     */
+    public Signer verify(byte[] snapshot, byte[] signature, String snapshotName, String signatureName, Instant now)
+            throws RegistryException {
+        String sig = "signature " + signatureName;
+        SshSignature parsed;
+        try {
+            parsed = SshSignature.parse(signature);
+        } catch (Malformed e) {
+            throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
+        }
+        if (!parsed.namespace().equals(NAMESPACE)) {
+            throw bad(snapshotName, sig + " was made for namespace \"" + parsed.namespace() + "\", expected \"" + NAMESPACE
+                    + "\": sign with ssh-keygen -Y sign -n " + NAMESPACE);
+        }
+        SshPublicKey key;
+        try {
+            key = SshPublicKey.parse(parsed.publicKey());
+        } catch (Malformed e) {
+            throw bad(snapshotName, sig + " names a key flex-auth cannot use: " + e.getMessage());
+        }
+        List<AllowedSigner> listed = signers.stream().filter(s -> s.key().sameAs(parsed.publicKey())).toList();
+        if (listed.isEmpty()) {
+            throw bad(snapshotName, sig + " was made by " + key.fingerprint() + ", which " + file + " does not list");
+        }
+        AllowedSigner allowed = null;
+        String refusal = null;
+        for (AllowedSigner s : listed) {
+            String why = s.refusal(NAMESPACE, now);
+            if (why == null) {
+                allowed = s;
+                break;
+            }
+            refusal = refusal == null ? file + ":" + s.line() + " lists " + key.fingerprint() + " but " + why : refusal;
+        }
+        if (allowed == null) {
+            throw bad(snapshotName, sig + " was made by a key that may not sign now: " + refusal);
+        }
+        boolean good;
+        try {
+            good = key.verifies(parsed.signature(), parsed.signedData(snapshot));
+        } catch (Malformed e) {
+            throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
+        }
+        if (!good) {
+            throw bad(snapshotName, sig + " does not match the snapshot's bytes (" + key.fingerprint() + " of " + file + ":"
+                    + allowed.line() + "): the snapshot changed after it was signed, or the signature belongs to another"
+                    + " snapshot; sign this snapshot again");
+        }
+        return new Signer(allowed.principals(), key.fingerprint(), allowed.line());
+    }
+
+    private static AllowedSigner line(String line, int number) throws BadLine {
+        Words w = new Words(line);
+        String principals = w.next("principals");
+        String options = null;
+        String word = w.peek();
+        if (word != null && OPTIONS.stream().anyMatch(o -> word.toLowerCase(Locale.ROOT).startsWith(o))) {
+            options = w.next("options");
+        }
+        String type = w.next("key type");
+        String base64 = w.next("base64 key");
+        String namespaces = null;
+        Instant after = null;
+        Instant before = null;
+        if (options != null) {
+            for (String option : splitOptions(options)) {
+                int eq = option.indexOf('=');
+                String opt = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
+                String value = eq < 0 ? null : unquote(option.substring(eq + 1));
+                switch (opt) {
+                    case "cert-authority" -> throw new BadLine("cert-authority is not supported: list the signing key"
+                            + " itself (its .pub line), not a certificate authority");
+                    case "namespaces" -> namespaces = required(opt, value);
+                    case "valid-after" -> after = time(opt, required(opt, value));
+                    case "valid-before" -> before = time(opt, required(opt, value));
+                    default -> throw new BadLine("unknown option \"" + opt + "\"; expected namespaces=\"...\", valid-after=\"...\""
+                            + " or valid-before=\"...\"");
+                }
+            }
+        }
+        if (!SshPublicKey.TYPES.contains(type)) {
+            throw new BadLine("key type \"" + type + "\" is not supported; flex-auth verifies " + String.join(", ", SshPublicKey.TYPES));
+        }
+        byte[] blob;
+        try {
+            blob = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new BadLine("the key after \"" + type + "\" is not base64: " + e.getMessage());
+        }
+        SshPublicKey key;
+        try {
+            key = SshPublicKey.parse(blob);
+        } catch (Malformed e) {
+            throw new BadLine("the " + type + " key is not usable: " + e.getMessage());
+        }
+        if (!key.type().equals(type)) {
+            throw new BadLine("the line says " + type + " but the key is " + key.type());
+        }
+        if (namespaces != null && !AllowedSigner.Patterns.matchesList(NAMESPACE, namespaces)) {
+            // Legal for OpenSSH, but such a key could never sign a snapshot: most likely a typo.
+            throw new BadLine("namespaces=\"" + namespaces + "\" does not include \"" + NAMESPACE + "\", so this key could never"
+                    + " sign a snapshot");
+        }
+        return new AllowedSigner(number, principals, namespaces, after, before, key);
+    }
+
+    private static String required(String option, String value) throws BadLine {
+        if (value == null || value.isEmpty()) {
+            throw new BadLine(option + " needs a value, e.g. " + option + "=\"" + (option.equals("namespaces") ? NAMESPACE : "20260101")
+                    + "\"");
+        }
+        return value;
+    }
+
+    /** OpenSSH's {@code YYYYMMDD[HHMM[SS]]}, in UTC with a trailing {@code Z}, else in local time. */
+    private static Instant time(String option, String value) throws BadLine {
+        boolean utc = value.endsWith("Z") || value.endsWith("z");
+        String digits = utc ? value.substring(0, value.length() - 1) : value;
+        String padded = switch (digits.length()) {
+            case 8 -> digits + "000000";
+            case 12 -> digits + "00";
+            case 14 -> digits;
+            default -> null;
+        };
+        try {
+            if (padded == null || !padded.chars().allMatch(Character::isDigit)) {
+                throw new DateTimeParseException("", value, 0);
+            }
+            LocalDateTime t = LocalDateTime.parse(padded, DateTimeFormatter.ofPattern("uuuuMMddHHmmss"));
+            return t.atZone(utc ? ZoneOffset.UTC : ZoneId.systemDefault()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadLine(option + "=\"" + value + "\" is not a time; expected YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS,"
+                    + " with a trailing Z for UTC (else local time), e.g. " + option + "=\"20260701Z\"");
+        }
+    }
+
+    private static List<String> splitOptions(String options) throws BadLine {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == ',' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            throw new BadLine("unterminated quote in the options " + options);
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    private static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    }
+
+    /** Space-separated words of a line; a double-quoted stretch (with spaces) stays within its word. */
+    private static final class Words {
+        private final String line;
+        private int at;
+
+        Words(String line) {
+            this.line = line;
+        }
+
+        String peek() throws BadLine {
+            int save = at;
+            String w = line.length() > at ? next("") : null;
+            at = save;
+            return w;
+        }
+
+        String next(String what) throws BadLine {
+            while (at < line.length() && Character.isWhitespace(line.charAt(at))) {
+                at++;
+            }
+            if (at >= line.length()) {
+                throw new BadLine("missing " + what + "; expected PRINCIPALS [OPTIONS] KEYTYPE BASE64KEY [COMMENT]");
+            }
+            int start = at;
+            boolean quoted = false;
+            while (at < line.length() && (quoted || !Character.isWhitespace(line.charAt(at)))) {
+                if (line.charAt(at) == '"') {
+                    quoted = !quoted;
+                }
+                at++;
+            }
+            if (quoted) {
+                throw new BadLine("unterminated quote in " + line.substring(start));
+            }
+            return unquote(line.substring(start, at));
+        }
+    }
+
+    /** One line of the file cannot be used; the message says why. */
+    private static final class BadLine extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadLine(String message) {
+            super(message);
+        }
+    }
+
+    private static byte[] readSnapshot(Path snapshot, long maxBytes) throws RegistryException {
+        String name = snapshot.toString();
+        try {
+            if (!Files.isRegularFile(snapshot)) {
+                throw single(name, RegistryCode.UNREADABLE, Files.exists(snapshot) ? "not a regular file: " + name
+                        : "file not found: " + name);
+            }
+            byte[] bytes = readAtMost(snapshot, maxBytes);
+            if (bytes == null) {
+                throw single(name, RegistryCode.TOO_LARGE, "the snapshot is larger than the limit of " + maxBytes
+                        + " bytes; raise the limit if this is intended");
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            throw single(name, RegistryCode.UNREADABLE, "file not found: " + name);
+        } catch (IOException e) {
+            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The file's bytes, or null if it has more than {@code max}: read as every input file is
+     * ({@link RegularFile}: regular files only, within the read deadline), so a FIFO or a device at
+     * the path cannot block a load.
+     */
+    private static byte[] readAtMost(Path file, long max) throws IOException {
+        try {
+            return RegularFile.readAllBytes(file, max, RegularFile.DEFAULT_DEADLINE);
+        } catch (RegularFileException e) {
+            if (e.kind() == RegularFileException.Kind.TOO_LARGE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static RegistryException bad(String name, String message) {
+        return single(name, RegistryCode.BAD_SIGNATURE, message);
+    }
+
+    private static RegistryException single(String name, RegistryCode code, String message) {
+        return new RegistryException(name, List.of(new RegistryProblem("", code, message)), 1);
+    }
+}

@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param reloadOnSighup  reload on SIGHUP (the handler is process-wide: the last server started owns it)
  * @param publicUrl       the base URL clients reach the server by, named in the AuthZEN metadata, or
  *                        {@code null} to derive it from each request's {@code Host} header
+ * @param logKey          a file holding the key that signs the decision log's checkpoints, or
+ *                        {@code null} for an unkeyed log (see {@link dev.flexauth.log.LogKey})
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -55,7 +57,8 @@ public record ServerConfig(
         Duration reloadDebounce,
         boolean watchFiles,
         boolean reloadOnSighup,
-        String publicUrl) {
+        String publicUrl,
+        Path logKey) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -90,98 +93,98 @@ public record ServerConfig(
     public static ServerConfig defaults(Path registry, Path policy) {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
-                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null);
+                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null, null);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, logKey);
     }
 
     /**
@@ -191,7 +194,14 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), logKey);
+    }
+
+    /** Signs the decision log's checkpoints with the key in {@code logKey} ({@code null}: no checkpoints). */
+    public ServerConfig withLogKey(Path logKey) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, logKey);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

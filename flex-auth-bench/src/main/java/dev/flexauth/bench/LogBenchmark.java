@@ -3,6 +3,7 @@ package dev.flexauth.bench;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.json.DecisionJson;
 import dev.flexauth.log.DecisionLog;
+import dev.flexauth.log.LogKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -25,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The decision log's share of a decision: serialising the record ({@code logBody}, which is where
  * values are checked for credentials) and appending it to a real file without fsync (the chain
  * hash and the write to the page cache), on the 4-actor example's request mix. Decisions are made
- * ahead, so the engine is not measured. The file is deleted after each trial.
+ * ahead, so the engine is not measured; with and without a log key (checkpoints). The file is
+ * deleted after each trial.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -35,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class LogBenchmark {
     private static final Instant TIME = Instant.parse("2026-12-07T04:00:00Z");
+
+    /** {@code none}: an unkeyed log; {@code hmac}: a log key, so a signed checkpoint every 1,000 lines. */
+    @Param({"none", "hmac"})
+    public String key;
 
     private Decision[] decisions;
     private Path dir;
@@ -60,7 +67,11 @@ public class LogBenchmark {
             decisions[i] = w.engine.check(w.requests[i]);
         }
         dir = Files.createTempDirectory("flex-auth-log-bench");
-        log = DecisionLog.builder(dir.resolve("decisions.jsonl")).open();
+        DecisionLog.Builder b = DecisionLog.builder(dir.resolve("decisions.jsonl"));
+        if (key.equals("hmac")) {
+            b.key(LogKey.of(new byte[32]));
+        }
+        log = b.open();
     }
 
     @TearDown(Level.Trial)

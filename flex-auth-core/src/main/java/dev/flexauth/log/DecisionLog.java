@@ -359,6 +359,8 @@ public final class DecisionLog implements AutoCloseable {
             // Best effort: recovery truncates again before it writes.
         }
         written = acked;
+        // A checkpoint rolled back with the lines is not in the file: count from the last one that is.
+        checkpointSeq = Math.min(checkpointSeq, acked.seq());
         for (Pending p : pending) {
             p.done = true;
             p.error = error;

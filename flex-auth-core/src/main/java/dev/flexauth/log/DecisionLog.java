@@ -27,9 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code log_recovered} event. Rotation by rename (logrotate's {@code create} mode) is noticed
  * within the rotation check interval and the chain continues in the new file; copytruncate is
  * not supported, as it would cut the chain and lose lines. With a {@link LogKey}, the log also
- * writes signed checkpoint records (see {@link Builder#key}). Defaults: no fsync, system UTC clock,
- * 1 s rotation check, no key; with a key, a checkpoint every 1,000 lines or 10 s. Thread-safe. An appender interrupted during a write closes the channel
- * (a property of {@link FileChannel}); the log then fails and recovers like after a disk error.
+ * writes signed checkpoint records (see {@link Builder#key}). Defaults: no fsync, system UTC
+ * clock, 1 s rotation check, no key; with a key, a checkpoint every 1,000 lines or 10 s.
+ * Thread-safe. An appender interrupted during a write closes the channel (a property of
+ * {@link FileChannel}); the log then fails and recovers like after a disk error.
  */
 public final class DecisionLog implements AutoCloseable {
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code flex-auth} command: parses the arguments with picocli, runs one subcommand and
- * exits with 0 (ok), 1 (invalid input or failed checks) or 2 (usage error). Every foreseeable
+ * exits with 0 (ok), 1 (invalid input or failed checks), 2 (usage error) or, for {@code verify-log
+ * --key}, 3 (lines no checkpoint covers). Every foreseeable
  * error is printed as a message, never as a stack trace; {@code --verbose} adds the trace.
  */
 @Command(name = "flex-auth",
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             "  0  ok (for check: an answer was given, allow or deny)",
             "  1  invalid input or failed checks",
             "  2  usage error",
+            "  3  verify-log --key: nothing failed, but lines no checkpoint covers",
         })
 public final class Main implements Runnable {
     /**

@@ -51,6 +51,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-fsync", description = "Sync decision log lines to disk before answering (in groups).")
     boolean logFsync;
 
+    @Option(names = "--log-key", paramLabel = "FILE", description = "Sign checkpoints of the decision log with the key in FILE "
+            + "(32 or more random bytes, readable by its owner only), so verify-log --key detects a rewritten log.")
+    Path logKey;
+
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "Require the bearer token in FILE on the check endpoints.")
     Path tokenFile;
@@ -158,10 +162,13 @@ final class ServeCommand implements Callable<Integer> {
         if (logFsync && log == null) {
             throw new ParameterException(spec.commandLine(), "--log-fsync needs --log FILE");
         }
+        if (logKey != null && log == null) {
+            throw new ParameterException(spec.commandLine(), "--log-key needs --log FILE");
+        }
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
         }
-        ServerConfig c = ServerConfig.defaults(registry, policy).withAddress(address).withLog(log).withLogFsync(logFsync)
+        ServerConfig c = ServerConfig.defaults(registry, policy).withAddress(address).withLog(log).withLogFsync(logFsync).withLogKey(logKey)
                 .withTokenFile(tokenFile).withAdminTokenFile(adminTokenFile)
                 .withWatchFiles(!noWatch).withReloadOnSighup(!noSighup).withRegistrySigners(registrySigners);
         if (tlsKeystore != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Trace;
+import dev.flexauth.internal.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,8 @@ public final class DecisionJson {
     /**
      * The members (without braces) of a decision-log record: {@code time, decision_id, effect,
      * reason, request, outputs, policy, registry, duration_us}. The log adds seq and the chain.
+     * Credential-shaped parts of request and output values are replaced by a marker
+     * ({@link Secrets#redact}), so no secret sent by mistake reaches the log.
      */
     public static byte[] logBody(Decision d, Instant time, long durationMicros) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -63,8 +66,8 @@ public final class DecisionJson {
             g.writeStringField("decision_id", d.decisionId());
             g.writeStringField("effect", d.effect().label());
             g.writeStringField("reason", d.reason());
-            Json.writeObject(g, "request", d.request().toMap());
-            Json.writeObject(g, "outputs", d.outputs());
+            redactedObject(g, "request", d.request().toMap());
+            redactedObject(g, "outputs", d.outputs());
             policy(g, d);
             g.writeObjectFieldStart("registry");
             g.writeStringField("digest", d.registry().digest());
@@ -78,6 +81,27 @@ public final class DecisionJson {
         byte[] body = new byte[object.length - 2];
         System.arraycopy(object, 1, body, 0, body.length);
         return body;
+    }
+
+    /** Like {@link Json#writeObject}, with every string redacted. */
+    private static void redactedObject(JsonGenerator g, String name, Map<String, ?> values) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            g.writeFieldName(e.getKey());
+            Object v = e.getValue();
+            if (v instanceof String) {
+                g.writeString(Secrets.redact((String) v));
+            } else if (v instanceof Iterable) {
+                g.writeStartArray();
+                for (Object item : (Iterable<?>) v) {
+                    g.writeString(Secrets.redact(String.valueOf(item)));
+                }
+                g.writeEndArray();
+            } else {
+                Json.writeValue(g, v);
+            }
+        }
+        g.writeEndObject();
     }
 
     private static void policy(JsonGenerator g, Decision d) throws IOException {

@@ -26,9 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link DecisionLogException}) until {@link #tryRecover()} can write again, and then records a
  * {@code log_recovered} event. Rotation by rename (logrotate's {@code create} mode) is noticed
  * within the rotation check interval and the chain continues in the new file; copytruncate is
- * not supported, as it would cut the chain and lose lines. Defaults: no fsync, system UTC clock,
- * 1 s rotation check. Thread-safe. An appender interrupted during a write closes the channel
- * (a property of {@link FileChannel}); the log then fails and recovers like after a disk error.
+ * not supported, as it would cut the chain and lose lines. With a {@link LogKey}, the log also
+ * writes signed checkpoint records (see {@link Builder#key}). Defaults: no fsync, system UTC
+ * clock, 1 s rotation check, no key; with a key, a checkpoint every 1,000 lines or 10 s.
+ * Thread-safe. An appender interrupted during a write closes the channel (a property of
+ * {@link FileChannel}); the log then fails and recovers like after a disk error.
  */
 public final class DecisionLog implements AutoCloseable {
 
@@ -39,10 +41,12 @@ public final class DecisionLog implements AutoCloseable {
      * A snapshot for health checks and metrics. {@code linesWritten} counts lines this process
      * wrote (and synced, in fsync mode); {@code refused} counts appends that threw.
      * {@code lastError} is the latest failure, kept after recovery (null if none yet);
-     * {@code failedSince} is null while OK.
+     * {@code failedSince} is null while OK. {@code lastChain} is the chain value of line
+     * {@code lastSeq} (64 zeros before the first line): with it, the pair is an anchor that a copy
+     * kept elsewhere can later hold the file to.
      */
     public record Status(State state, Path path, long linesWritten, long lastSeq, long syncs, long refused,
-            String lastError, Instant failedSince) {}
+            String lastError, Instant failedSince, String lastChain) {}
 
     private static final long RECOVERY_PAUSE_MILLIS = 1000;
 
@@ -50,6 +54,9 @@ public final class DecisionLog implements AutoCloseable {
     private final boolean fsync;
     private final Clock clock;
     private final long rotationCheckMillis;
+    private final LogKey key;
+    private final int checkpointLines;
+    private final long checkpointMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition syncEnded = lock.newCondition();
 
@@ -74,6 +81,8 @@ public final class DecisionLog implements AutoCloseable {
     private String lastError;
     private String firstError;
     private Instant failedSince;
+    private long checkpointSeq;
+    private long checkpointMillisAt;
 
     private record Position(long seq, String chain, long size) {}
 
@@ -95,10 +104,22 @@ public final class DecisionLog implements AutoCloseable {
         fsync = builder.fsync;
         clock = builder.clock;
         rotationCheckMillis = builder.rotationCheckInterval.toMillis();
+        key = builder.key;
+        checkpointLines = builder.checkpointLines;
+        checkpointMillis = builder.checkpointInterval.toMillis();
         try {
             Opened opened = openFile(null, 0);
             try {
-                install(opened, lastRecord(opened.size()));
+                boolean endsWithCheckpoint = install(opened, lastRecord(opened.size()));
+                checkpointMillisAt = clock.millis();
+                checkpointSeq = written.seq();
+                if (key != null && written.seq() > 0 && !endsWithCheckpoint) {
+                    // Lines since the last checkpoint were not closed by this key: say so before adding any.
+                    writeCheckpoint(Checkpoint.Reason.OPEN);
+                    if (fsync) {
+                        forceAndAcknowledge();
+                    }
+                }
             } catch (IOException | RuntimeException e) {
                 closeQuietly(opened.channel());
                 throw e;
@@ -129,6 +150,9 @@ public final class DecisionLog implements AutoCloseable {
         try {
             prepareWrite();
             long seq = write(body);
+            if (key != null && written.seq() - checkpointSeq >= checkpointLines) {
+                writeCheckpoint(Checkpoint.Reason.LINES);
+            }
             if (fsync) {
                 awaitSync(seq);
             }
@@ -147,8 +171,10 @@ public final class DecisionLog implements AutoCloseable {
 
     /**
      * If FAILED, reopens the file, drops any partial write and records a {@code log_recovered}
-     * event; if OK, checks for rotation. Returns whether the log is OK afterwards. Meant for a
-     * timer and health checks; it tries every time it is called.
+     * event; if OK, checks for rotation and, with a key, writes a checkpoint when lines were
+     * written and the checkpoint interval has passed. Returns whether the log is OK afterwards.
+     * Meant for a timer (the server calls it every second) and health checks; it tries every time
+     * it is called.
      */
     public boolean tryRecover() {
         lock.lock();
@@ -160,6 +186,10 @@ public final class DecisionLog implements AutoCloseable {
                 return recover();
             }
             rotateIfMoved();
+            if (key != null && state == State.OK && written.seq() > checkpointSeq
+                    && clock.millis() - checkpointMillisAt >= checkpointMillis) {
+                writeCheckpoint(Checkpoint.Reason.TIME);
+            }
             return true;
         } catch (DecisionLogException e) {
             return false;
@@ -171,13 +201,16 @@ public final class DecisionLog implements AutoCloseable {
     public Status status() {
         lock.lock();
         try {
-            return new Status(state, path, linesWritten, acked.seq(), syncs, refused, lastError, failedSince);
+            return new Status(state, path, linesWritten, acked.seq(), syncs, refused, lastError, failedSince, acked.chain());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Syncs (in fsync mode) and closes the file; later appends throw. Idempotent. */
+    /**
+     * Writes the close checkpoint (with a key), syncs (in fsync mode) and closes the file; later
+     * appends throw. Idempotent.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -187,6 +220,9 @@ public final class DecisionLog implements AutoCloseable {
             }
             closed = true;
             try {
+                if (key != null && state == State.OK) {
+                    writeCheckpoint(Checkpoint.Reason.CLOSE);
+                }
                 if (fsync && state == State.OK) {
                     forceAndAcknowledge();
                 }
@@ -227,6 +263,13 @@ public final class DecisionLog implements AutoCloseable {
             acknowledge(written);
         }
         return written.seq();
+    }
+
+    /** Writes a checkpoint over the chain so far; the caller holds the lock and has a key. */
+    private void writeCheckpoint(Checkpoint.Reason reason) {
+        write(Checkpoint.body(written.seq() + 1, written.chain(), clock.instant(), reason, key));
+        checkpointSeq = written.seq();
+        checkpointMillisAt = clock.millis();
     }
 
     /** Group commit: wait for a sync covering {@code seq}, or run one for everyone written so far. */
@@ -317,6 +360,8 @@ public final class DecisionLog implements AutoCloseable {
             // Best effort: recovery truncates again before it writes.
         }
         written = acked;
+        // A checkpoint rolled back with the lines is not in the file: count from the last one that is.
+        checkpointSeq = Math.min(checkpointSeq, acked.seq());
         for (Pending p : pending) {
             p.done = true;
             p.error = error;
@@ -400,6 +445,12 @@ public final class DecisionLog implements AutoCloseable {
         acked = written;
     }
 
+    /** Installs a file opened at start; returns whether its last line is a checkpoint made with this log's key. */
+    private boolean install(Opened opened, Tail tail) {
+        install(opened, tail.position());
+        return tail.checkpointed();
+    }
+
     /**
      * Opens (or creates) the file at the path. If it is still the file of {@code knownKey}, cuts
      * it back to {@code goodSize} (a partial write the failure could not undo); then moves any
@@ -447,10 +498,13 @@ public final class DecisionLog implements AutoCloseable {
         }
     }
 
+    /** The end of the chain in a file at start, and whether a checkpoint under this log's key closes it. */
+    private record Tail(Position position, boolean checkpointed) {}
+
     /** Reads the last line of a file that ends with a newline, walking back from the end. */
-    private Position lastRecord(long size) throws IOException {
+    private Tail lastRecord(long size) throws IOException {
         if (size == 0) {
-            return new Position(0, LineFormat.GENESIS, 0);
+            return new Tail(new Position(0, LineFormat.GENESIS, 0), false);
         }
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
             long end = size - 1;
@@ -463,7 +517,18 @@ public final class DecisionLog implements AutoCloseable {
             ByteBuffer line = ByteBuffer.allocate((int) (end - start));
             readFully(in, line, start);
             LineFormat.Parsed last = LineFormat.parse(line.array(), line.capacity());
-            return new Position(last.seq(), last.chain(), size);
+            boolean checkpointed = false;
+            if (key != null && Checkpoint.isCheckpoint(line.array(), line.capacity())) {
+                try {
+                    Checkpoint.Parsed c = Checkpoint.parse(line.array(), line.capacity(), last);
+                    checkpointed = c.keyId().equals(key.id()) && Checkpoint.verifies(line.array(), c, key)
+                            && c.head().equals(last.prev()) && c.lines() == last.seq() - 1
+                            && LineFormat.sha256Hex(line.array(), 0, last.prefixLength()).equals(last.chain());
+                } catch (LineFormat.BadLine e) {
+                    // Not a checkpoint this key can vouch for: the open checkpoint will say so.
+                }
+            }
+            return new Tail(new Position(last.seq(), last.chain(), size), checkpointed);
         } catch (LineFormat.BadLine e) {
             throw new DecisionLogException(Messages.cannotResume(path, e.getMessage()), e);
         }
@@ -526,6 +591,9 @@ public final class DecisionLog implements AutoCloseable {
         private boolean fsync;
         private Clock clock = Clock.systemUTC();
         private Duration rotationCheckInterval = Duration.ofSeconds(1);
+        private LogKey key;
+        private int checkpointLines = 1000;
+        private Duration checkpointInterval = Duration.ofSeconds(10);
 
         private Builder(Path path) {
             this.path = Objects.requireNonNull(path, "path");
@@ -549,6 +617,31 @@ public final class DecisionLog implements AutoCloseable {
                 throw new IllegalArgumentException("expected a rotation check interval of zero or more but found " + interval);
             }
             this.rotationCheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Signs checkpoints with {@code key} ({@code null}: none, the default). A checkpoint is a
+         * record whose MAC covers the chain head and the line count, so that whoever lacks the key
+         * cannot recompute the chain after an edit, a deletion or an insertion before it without
+         * {@code verify-log --key} noticing. One is written every {@code lines} lines, by
+         * {@link #tryRecover()} when lines were written and the interval has passed since the last
+         * one, at {@link #close()}, and at open when the file's last line is not a checkpoint under
+         * this key (marking the lines since the previous one as not vouched by a close).
+         */
+        public Builder key(LogKey key) {
+            this.key = key;
+            return this;
+        }
+
+        /** How often to checkpoint with a key: every {@code lines} lines (default 1,000) or {@code interval} (default 10 s). */
+        public Builder checkpointEvery(int lines, Duration interval) {
+            if (lines < 1 || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("expected a checkpoint every 1 or more lines and a positive interval but found "
+                        + lines + " lines and " + interval);
+            }
+            this.checkpointLines = lines;
+            this.checkpointInterval = interval;
             return this;
         }
 

@@ -79,6 +79,12 @@ class DecisionLogTest {
         clock.advance(Duration.ofSeconds(1));
     }
 
+    /** The chain of the file's last line, read independently of the writer. */
+    private static String lastChain(Path file) {
+        List<String> lines = TestLogs.read(file);
+        return TestLogs.chainOf(lines.get(lines.size() - 1));
+    }
+
     @Test
     void writesTheDocumentedLineFormat() throws IOException {
         String first = "\"time\":\"2026-11-29T16:47:25.123Z\",\"decision_id\":\"decision:0123456789abcdef\",\"effect\":\"allow\"";
@@ -99,7 +105,7 @@ class DecisionLogTest {
     void appendedLinesVerifyAndShowInTheStatus() throws IOException {
         try (DecisionLog log = open()) {
             appendAll(log, 50);
-            assertEquals(new Status(State.OK, path, 50, 50, 0, 0, null, null), log.status());
+            assertEquals(new Status(State.OK, path, 50, 50, 0, 0, null, null, lastChain(path)), log.status());
         }
         assertEquals(50, verified(path).linesChecked());
     }
@@ -112,7 +118,7 @@ class DecisionLogTest {
         try (DecisionLog log = open()) {
             assertEquals(4, log.append(body(4)));
             assertEquals(5, log.append(body(5)));
-            assertEquals(new Status(State.OK, path, 2, 5, 0, 0, null, null), log.status());
+            assertEquals(new Status(State.OK, path, 2, 5, 0, 0, null, null, lastChain(path)), log.status());
         }
         VerifyReport report = verified(path);
         assertEquals(5, report.linesChecked());
@@ -219,7 +225,7 @@ class DecisionLogTest {
                     + " decisions are refused until the log recovers", first.getMessage());
             assertEquals("decision log /dev/full is unavailable since " + T0 + " (" + first.getMessage() + ")",
                     second.getMessage());
-            assertEquals(new Status(State.FAILED, DEV_FULL, 0, 0, 0, 2, first.getMessage(), T0), log.status());
+            assertEquals(new Status(State.FAILED, DEV_FULL, 0, 0, 0, 2, first.getMessage(), T0, LineFormat.GENESIS), log.status());
         }
     }
 
@@ -235,7 +241,7 @@ class DecisionLogTest {
 
             Files.delete(path);
             assertTrue(log.tryRecover());
-            assertEquals(new Status(State.OK, path, 4, 4, 0, 2, failure.getMessage(), null), log.status());
+            assertEquals(new Status(State.OK, path, 4, 4, 0, 2, failure.getMessage(), null, lastChain(path)), log.status());
             assertEquals(5, log.append(body(5)));
         }
 

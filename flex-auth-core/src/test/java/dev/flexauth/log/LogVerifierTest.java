@@ -206,8 +206,8 @@ class LogVerifierTest {
         assertTrue(both.startsAtGenesis());
         assertTrue(newerAlone.ok());
         assertFalse(newerAlone.startsAtGenesis());
-        assertEquals("ok: 2 lines verified (seq 4..5, continuing an earlier chain whose head was rotated away,"
-                + " deleted or not given (pass older files first))", newerAlone.summary());
+        assertEquals("ok: 2 lines verified (seq 4..5, continuing an earlier chain: its first lines were"
+                + " rotated away, not given (pass older files first) or deleted)", newerAlone.summary());
     }
 
     @Test
@@ -222,8 +222,8 @@ class LogVerifierTest {
                 + newer + " (line 2) (expected " + abbreviated(chainOf(lines.get(4))) + ", found "
                 + abbreviated(LineFormat.GENESIS) + "): a line was deleted, inserted or reordered here,"
                 + " or the files are not in rotation order (oldest first)"), problem(report));
-        assertEquals("FAILED: 2 lines verified (seq 4..5, continuing an earlier chain whose head was rotated away,"
-                + " deleted or not given (pass older files first))\n" + problem(report).describe(), report.summary());
+        assertEquals("FAILED: 2 lines verified (seq 4..5, continuing an earlier chain: its first lines were"
+                + " rotated away, not given (pass older files first) or deleted)\n" + problem(report).describe(), report.summary());
     }
 
     @Test

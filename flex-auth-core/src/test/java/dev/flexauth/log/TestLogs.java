@@ -58,6 +58,23 @@ final class TestLogs {
         return line.substring(line.length() - 67, line.length() - 3);
     }
 
+    /**
+     * What a forger without the key does after changing lines: renumbers seq from {@code firstSeq}
+     * and recomputes every prev and chain from {@code prev} on, with nothing but SHA-256 and string
+     * edits, so that the unkeyed chain verifies again.
+     */
+    static List<String> rechain(List<String> lines, long firstSeq, String prev) {
+        List<String> out = new ArrayList<>();
+        long seq = firstSeq;
+        for (String line : lines) {
+            String body = line.substring(line.indexOf(',') + 1, line.length() - 1 - 76 - 74);
+            String prefix = "{\"seq\":" + seq++ + "," + body + ",\"prev\":\"" + prev + "\"";
+            prev = sha256Hex(prefix);
+            out.add(prefix + ",\"chain\":\"" + prev + "\"}\n");
+        }
+        return out;
+    }
+
     static String sha256Hex(String s) {
         try {
             return HexFormat.of().formatHex(

@@ -10,6 +10,8 @@ import dev.flexauth.log.DecisionLog;
 import dev.flexauth.log.DecisionLogException;
 import dev.flexauth.registry.SignersException;
 import dev.flexauth.registry.SnapshotSigners;
+import dev.flexauth.log.LogKey;
+import dev.flexauth.log.LogKeyException;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;
@@ -139,6 +141,17 @@ public final class FlexAuthServer implements AutoCloseable {
                 problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
             }
         }
+        LogKey logKey = null;
+        if (config.logKey() != null && config.log() == null) {
+            problems.add("--log-key " + config.logKey() + " signs the decision log's checkpoints, but there is no decision"
+                    + " log; give --log FILE too");
+        } else if (config.logKey() != null) {
+            try {
+                logKey = LogKey.read(config.logKey());
+            } catch (LogKeyException e) {
+                problems.add("--log-key: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ServerStartException(problems, null);
         }
@@ -147,7 +160,7 @@ public final class FlexAuthServer implements AutoCloseable {
         AuditLog auditLog = null;
         if (config.log() != null) {
             try {
-                auditLog = new AuditLog(DecisionLog.builder(config.log()).fsync(config.logFsync()).open(), metrics, log);
+                auditLog = new AuditLog(DecisionLog.builder(config.log()).fsync(config.logFsync()).key(logKey).open(), metrics, log);
             } catch (DecisionLogException e) {
                 throw new ServerStartException(List.of("--log " + config.log() + ": " + e.getMessage()), e);
             }
@@ -195,7 +208,8 @@ public final class FlexAuthServer implements AutoCloseable {
         log.info("listening on " + (config.tls() ? "https://" : "http://") + config.address().getHostString() + ":"
                 + server.address.getPort() + " (" + config.workerThreads() + " workers, queue " + config.queueCapacity()
                 + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
-                + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : ""))
+                + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : "")
+                        + (logKey == null ? "" : " (checkpoints signed with " + logKey.id() + ")"))
                 + "; check token " + (checkToken == null ? "off" : "on") + "; admin endpoint " + (adminToken == null ? "off" : "on")
                 + "; reload on " + reloadTriggers(config, server.sighup != null, adminToken != null)
                 + "; maximum registry age " + (config.maxRegistryAge() == null ? "none" : config.maxRegistryAge())

@@ -143,6 +143,10 @@ final class Metrics {
             counter(sb, "flexauth_decision_log_lines_total", "Lines this process wrote to the decision log.", log.linesWritten());
             counter(sb, "flexauth_decision_log_syncs_total", "Syncs of the decision log to disk (one per group in fsync mode).",
                     log.syncs());
+            head(sb, "flexauth_decision_log_head", "gauge", "The decision log's last acknowledged line: its seq as the value, its"
+                    + " chain value as a label; an anchor to keep elsewhere, so that a later verify-log can show the file still holds it.");
+            sb.append("flexauth_decision_log_head{").append(label("chain", log.lastChain())).append("} ").append(log.lastSeq())
+                    .append('\n');
         }
 
         Map<String, LongAdder> byCode = new TreeMap<>();

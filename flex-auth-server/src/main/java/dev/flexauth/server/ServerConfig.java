@@ -16,7 +16,8 @@ import java.util.Objects;
  * least 4) with a queue of 256; 10 s for a client to send its request and 10 s to take its answer;
  * file changes reloaded after a 100 ms quiet period but never more than 500 ms after the first
  * event of a burst, and the files looked at every second whatever the events; SIGHUP reloads; no
- * maximum registry age; snapshot signatures not required. Secrets (tokens, the keystore password) are only ever read from files,
+ * maximum registry age; snapshot signatures not required; an unkeyed decision log. Secrets (tokens,
+ * the keystore password) are only ever read from files,
  * never taken as values.
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
@@ -50,6 +51,8 @@ import java.util.Objects;
  * @param registrySigners an OpenSSH {@code allowed_signers} file: every snapshot must then carry a
  *                        valid signature ({@code <registry>.sig}) by a key it lists, at start and
  *                        on every reload; {@code null}: signatures are not checked
+ * @param logKey          a file holding the key that signs the decision log's checkpoints, or
+ *                        {@code null} for an unkeyed log (see {@link dev.flexauth.log.LogKey})
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -72,7 +75,8 @@ public record ServerConfig(
         Duration reloadMaxDelay,
         Duration reloadPoll,
         Duration maxRegistryAge,
-        Path registrySigners) {
+        Path registrySigners,
+        Path logKey) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -125,119 +129,119 @@ public record ServerConfig(
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
                 Duration.ofSeconds(10), DEFAULT_RELOAD_DEBOUNCE, true, true, null, DEFAULT_RELOAD_MAX_DELAY, DEFAULT_RELOAD_POLL,
-                null, null);
+                null, null, null);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Reloads a burst of file events at most {@code reloadMaxDelay} after its first event. */
     public ServerConfig withReloadMaxDelay(Duration reloadMaxDelay) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Looks at the files every {@code reloadPoll} whatever the events say ({@link Duration#ZERO}: never). */
     public ServerConfig withReloadPoll(Duration reloadPoll) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Denies every check with {@code registry_stale} while the snapshot is older than {@code maxRegistryAge} ({@code null}: no limit). */
     public ServerConfig withMaxRegistryAge(Duration maxRegistryAge) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /**
@@ -247,7 +251,7 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     /**
@@ -258,7 +262,14 @@ public record ServerConfig(
     public ServerConfig withRegistrySigners(Path registrySigners) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+    }
+
+    /** Signs the decision log's checkpoints with the key in {@code logKey} ({@code null}: no checkpoints). */
+    public ServerConfig withLogKey(Path logKey) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

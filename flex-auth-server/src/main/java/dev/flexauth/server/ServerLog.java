@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.log.Redaction;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -9,7 +10,8 @@ import java.time.temporal.ChronoUnit;
  * for operators (start, reloads, decision-log failures and recoveries, defects), one line per
  * event: line breaks inside a message become {@code " | "}, so a log shipper never splits an event
  * and no file name or error text can forge a line. It never receives request bodies, tokens or
- * header values, so nothing secret can reach it. Thread-safe: a line is written whole.
+ * header values; and credential-shaped text in what it does receive (a path, a file's error
+ * message) is replaced by a marker ({@link Redaction}). Thread-safe: a line is written whole.
  */
 final class ServerLog {
     private final PrintStream out;
@@ -25,7 +27,7 @@ final class ServerLog {
     }
 
     void info(String message) {
-        String line = clock.instant().truncatedTo(ChronoUnit.MILLIS) + " flex-auth: " + message.replaceAll("\\R", " | ");
+        String line = clock.instant().truncatedTo(ChronoUnit.MILLIS) + " flex-auth: " + Redaction.redact(message).replaceAll("\\R", " | ");
         synchronized (out) {
             out.println(line);
             out.flush();

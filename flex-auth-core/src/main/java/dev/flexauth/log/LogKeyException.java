@@ -1,0 +1,11 @@
+package dev.flexauth.log;
+
+/** A decision log key file cannot be used: the message names the file and what to do about it. */
+public final class LogKeyException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    LogKeyException(String message) {
+        super(message);
+    }
+}

@@ -15,7 +15,8 @@ import java.util.Objects;
  * admin endpoint absent); no TLS; 64 KiB request bodies; twice the cores in worker threads (at
  * least 4) with a queue of 256; 10 s for a client to send its request and 10 s to take its answer;
  * file changes reloaded after a 250 ms quiet period; SIGHUP reloads. Secrets (tokens, the keystore
- * password) are only ever read from files, never taken as values.
+ * password) are only ever read from files, never taken as values. The instance id is {@code POD_NAME}
+ * when set, else the host name.
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
  * @param registry        the registry snapshot file
@@ -37,6 +38,8 @@ import java.util.Objects;
  * @param reloadOnSighup  reload on SIGHUP (the handler is process-wide: the last server started owns it)
  * @param publicUrl       the base URL clients reach the server by, named in the AuthZEN metadata, or
  *                        {@code null} to derive it from each request's {@code Host} header
+ * @param instanceId      this replica's name in the decision log, {@code /healthz}, the metrics and the
+ *                        server log; default {@code POD_NAME}, else the host name
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -55,7 +58,8 @@ public record ServerConfig(
         Duration reloadDebounce,
         boolean watchFiles,
         boolean reloadOnSighup,
-        String publicUrl) {
+        String publicUrl,
+        String instanceId) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -81,6 +85,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("expected a public URL such as https://flex-auth.example.com (scheme, host,"
                     + " optional port and path, no query) but found " + publicUrl);
         }
+        InstanceId.check(instanceId);
         if (reloadDebounce.isNegative()) {
             throw new IllegalArgumentException("expected a reload debounce of zero or more but found " + reloadDebounce);
         }
@@ -90,98 +95,98 @@ public record ServerConfig(
     public static ServerConfig defaults(Path registry, Path policy) {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
-                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null);
+                Duration.ofSeconds(10), Duration.ofMillis(250), true, true, null, InstanceId.fromEnvironment());
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl);
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     /**
@@ -191,7 +196,14 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), instanceId);
+    }
+
+    /** Names this replica {@code instanceId} (letters, digits, {@code . _ - :}, at most 253 characters). */
+    public ServerConfig withInstanceId(String instanceId) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, instanceId);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -315,6 +315,15 @@ final class SourceFetcher {
 
     /** An SSL context trusting exactly the PEM certificates in {@code caFile}. */
     static SSLContext trusting(Path caFile) {
+        try {
+            if (!Files.readString(caFile, StandardCharsets.ISO_8859_1).contains("-----BEGIN CERTIFICATE-----")) {
+                throw new IllegalArgumentException("--source-ca " + caFile + ": expected PEM certificates (-----BEGIN"
+                        + " CERTIFICATE-----) but found none");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--source-ca " + caFile + ": cannot read it (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
+        }
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

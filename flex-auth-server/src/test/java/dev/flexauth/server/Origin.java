@@ -44,7 +44,18 @@ final class Origin implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     Origin() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        this(null);
+    }
+
+    /** An https origin when {@code tls} is given. */
+    Origin(com.sun.net.httpserver.HttpsConfigurator tls) throws IOException {
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+            https.setHttpsConfigurator(tls);
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "origin");
@@ -55,7 +66,8 @@ final class Origin implements AutoCloseable {
     }
 
     String url(String pathAndQuery) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort() + pathAndQuery;
     }
 
     /** Serves {@code body} at {@code path}, modified at {@code modified} (one-second resolution, as HTTP dates are). */

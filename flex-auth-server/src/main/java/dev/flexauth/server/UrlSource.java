@@ -44,13 +44,20 @@ final class UrlSource {
     private final SourceFetcher fetcher;
     private final SignatureCheck check;
     private final Duration retryPause;
+    private final int fullFetchEvery;
+    private long polls;
     private SourceFetcher.Validators current = SourceFetcher.Validators.NONE;
 
     /**
-     * @param check the signature check, or {@code null} when no signers are configured (https only)
+     * @param check          the signature check, or {@code null} when no signers are configured (https only)
+     * @param retryPause     the pause before fetching a mismatched pair again
+     * @param fullFetchEvery every this many polls, ask without validators and compare the content digest
+     *                       (0: never). Validators have one-second resolution (Last-Modified; nginx's ETag is
+     *                       mtime and size), so a same-size publication within the second of the previous
+     *                       one looks unchanged to a conditional GET; the full fetch bounds how long.
      * @throws IllegalArgumentException for a plain http URL without a check
      */
-    UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause) {
+    UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery) {
         if (check == null && url.plainHttp()) {
             throw new IllegalArgumentException("--registry " + url + " is plain http, where anyone on the path can change"
                     + " the snapshot: give --registry-signers so only a signed snapshot is loaded, or use https");
@@ -60,6 +67,10 @@ final class UrlSource {
         this.fetcher = fetcher;
         this.check = check;
         this.retryPause = retryPause;
+        if (fullFetchEvery < 0) {
+            throw new IllegalArgumentException("expected a full fetch every 0 (never) or more polls but found " + fullFetchEvery);
+        }
+        this.fullFetchEvery = fullFetchEvery;
     }
 
     /** The snapshot's URL (renders without its query string). */
@@ -79,7 +90,11 @@ final class UrlSource {
      *     {@link #PAIR_ATTEMPTS} attempts; the caller keeps serving what it has
      */
     Poll poll() throws FetchException {
-        SourceFetcher.Result first = fetcher.fetch(url, current);
+        polls++;
+        boolean full = fullFetchEvery > 0 && polls % fullFetchEvery == 0;
+        // A full fetch keeps only the digest: the server sends the body, and the same bytes still count as unchanged.
+        SourceFetcher.Validators ask = full ? new SourceFetcher.Validators(null, null, current.sha256()) : current;
+        SourceFetcher.Result first = fetcher.fetch(url, ask);
         if (first.unchanged()) {
             current = first.validators();
             return new Poll(null, first.at(), first.status());

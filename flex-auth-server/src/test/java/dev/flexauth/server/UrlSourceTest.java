@@ -65,7 +65,7 @@ class UrlSourceTest {
     }
 
     private UrlSource source(SignatureCheck check) {
-        return new UrlSource(SourceUrl.parse(origin.url("/r.json")), fetcher, check, Duration.ofMillis(50));
+        return new UrlSource(SourceUrl.parse(origin.url("/r.json")), fetcher, check, Duration.ofMillis(50), 0);
     }
 
     @Test

@@ -49,6 +49,10 @@ final class Origin implements AutoCloseable {
 
     /** An https origin when {@code tls} is given. */
     Origin(com.sun.net.httpserver.HttpsConfigurator tls) throws IOException {
+        // The JDK's server reads its timeouts once per process, when the first server starts: set flex-auth's
+        // first, or a test server started later in this JVM would run without them.
+        JdkHttpProperties.apply(TestServer.READ_TIMEOUT, new ServerLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                java.time.Clock.systemUTC()));
         if (tls == null) {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         } else {

@@ -49,6 +49,7 @@ public final class Main implements Runnable {
             TestCommand.class,
             VerifyLogCommand.class,
             DiffCommand.class,
+            RolloutStatusCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             CdsTrainingCommand.class);

@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
             + "named in /.well-known/authzen-configuration (default: from each request's Host header).")
     String publicUrl;
 
+    @Option(names = "--instance-id", paramLabel = "ID", description = "This replica's name in every decision-log record, "
+            + "/healthz, the metrics and the server log (default: $POD_NAME, else the host name).")
+    String instanceId;
+
     @Option(names = "--max-body-bytes", paramLabel = "N", description = "Refuse longer request bodies with 413 "
             + "(default: 65536).")
     Integer maxBodyBytes;
@@ -177,6 +181,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             if (publicUrl != null) {
                 c = c.withPublicUrl(publicUrl);
+            }
+            if (instanceId != null) {
+                c = c.withInstanceId(instanceId);
             }
             if (maxBodyBytes != null) {
                 c = c.withMaxBodyBytes(maxBodyBytes);

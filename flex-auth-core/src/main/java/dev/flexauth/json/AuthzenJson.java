@@ -321,7 +321,8 @@ public final class AuthzenJson {
 
     /**
      * The response to one evaluation: {@code {"decision": bool, "context": {decision_id, reason,
-     * reason_admin{en}, outputs}}}; the reason's meaning from the Reasons table is the admin text.
+     * reason_admin{en}, outputs, registry{digest, generated_at}}}}; the reason's meaning from the
+     * Reasons table is the admin text, and the registry names the snapshot that decided.
      */
     public static byte[] evaluationResponse(Decision d) {
         return write(g -> decision(g, d));
@@ -385,6 +386,10 @@ public final class AuthzenJson {
         if (!d.outputs().isEmpty()) {
             Json.writeObject(g, "outputs", d.outputs());
         }
+        g.writeObjectFieldStart("registry");
+        g.writeStringField("digest", d.registry().digest());
+        g.writeStringField("generated_at", d.registry().source().generatedAt());
+        g.writeEndObject();
         g.writeEndObject();
         g.writeEndObject();
     }

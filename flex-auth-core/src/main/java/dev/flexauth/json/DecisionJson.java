@@ -22,7 +22,9 @@ public final class DecisionJson {
 
     /**
      * The envelope: {@code decision_id, effect, reason, backend, outputs, policy{package, version,
-     * digest}, registry{digest, entities}} and, for an explained decision, {@code explain{rules[]}}.
+     * digest}, registry{digest, generated_at, entities}} and, for an explained decision,
+     * {@code explain{rules[]}}. {@code generated_at} is the snapshot's {@code source.generated_at}, so
+     * a caller can tell how fresh the data behind the decision was.
      */
     public static byte[] envelope(Decision d) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -36,6 +38,7 @@ public final class DecisionJson {
             policy(g, d);
             g.writeObjectFieldStart("registry");
             g.writeStringField("digest", d.registry().digest());
+            g.writeStringField("generated_at", d.registry().source().generatedAt());
             g.writeObjectFieldStart("entities");
             for (Map.Entry<String, Integer> e : d.registry().counts().entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());
@@ -53,16 +56,29 @@ public final class DecisionJson {
     }
 
     /**
-     * The members (without braces) of a decision-log record: {@code time, decision_id, effect,
-     * reason, request, outputs, policy, registry, duration_us}. The log adds seq and the chain.
+     * The members (without braces) of a decision-log record without an instance id: see
+     * {@link #logBody(Decision, Instant, long, String)}.
+     */
+    public static byte[] logBody(Decision d, Instant time, long durationMicros) {
+        return logBody(d, time, durationMicros, null);
+    }
+
+    /**
+     * The members (without braces) of a decision-log record: {@code time, instance, decision_id,
+     * effect, reason, request, outputs, policy, registry{digest, generated_at}, duration_us}. The
+     * log adds seq and the chain. {@code instance} names the replica that decided (a server's
+     * {@code --instance-id}); {@code null} leaves the member out (an embedding application's log).
      * Credential-shaped parts of request and output values are replaced by a marker
      * ({@link Secrets#redact}), so no secret sent by mistake reaches the log.
      */
-    public static byte[] logBody(Decision d, Instant time, long durationMicros) {
+    public static byte[] logBody(Decision d, Instant time, long durationMicros, String instance) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("time", time.toString());
+            if (instance != null) {
+                g.writeStringField("instance", instance);
+            }
             g.writeStringField("decision_id", d.decisionId());
             g.writeStringField("effect", d.effect().label());
             g.writeStringField("reason", d.reason());
@@ -71,6 +87,7 @@ public final class DecisionJson {
             policy(g, d);
             g.writeObjectFieldStart("registry");
             g.writeStringField("digest", d.registry().digest());
+            g.writeStringField("generated_at", d.registry().source().generatedAt());
             g.writeEndObject();
             g.writeNumberField("duration_us", durationMicros);
             g.writeEndObject();

@@ -37,6 +37,8 @@ class AuthzenJsonTest {
         assertEquals("agt-task-bridge", response.at("/context/outputs/principal").textValue());
         assertEquals(24, response.at("/context/outputs/max_ttl_hours").intValue());
         assertEquals(allow.decisionId(), response.at("/context/decision_id").textValue());
+        assertEquals(ENGINE.registry().digest(), response.at("/context/registry/digest").textValue());
+        assertEquals("2026-06-23T00:00:00Z", response.at("/context/registry/generated_at").textValue());
 
         Decision deny = evaluate(String.format(BRIDGE, ",\"properties\":{\"principal\":\"adm-full\"}", ",\"context\":{\"ttl_hours\":999}"));
         assertEquals("deny principal_not_allowed", deny.effect() + " " + deny.reason());

@@ -36,9 +36,11 @@ final class Decider {
     private final Metrics metrics;
     private final Clock clock;
     private final Admission admission;
+    private final String instanceId;
 
-    Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock, Admission admission) {
+    Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock, Admission admission, String instanceId) {
         this.admission = admission;
+        this.instanceId = instanceId;
         this.engines = engines;
         this.log = log;
         this.metrics = metrics;
@@ -85,7 +87,7 @@ final class Decider {
         try {
             decision = explain ? engine.explain(request) : engine.check(request);
             if (log != null) {
-                record = DecisionJson.logBody(decision, clock.instant(), (System.nanoTime() - start) / 1000);
+                record = DecisionJson.logBody(decision, clock.instant(), (System.nanoTime() - start) / 1000, instanceId);
             }
         } finally {
             // The slot bounds the work of deciding; the append below mostly waits (for the log's lock, and

@@ -156,7 +156,7 @@ public final class FlexAuthServer implements AutoCloseable {
             throw new ServerStartException(problems, null);
         }
 
-        Metrics metrics = new Metrics();
+        Metrics metrics = new Metrics(config.instanceId());
         AuditLog auditLog = null;
         if (config.log() != null) {
             try {
@@ -185,9 +185,11 @@ public final class FlexAuthServer implements AutoCloseable {
         Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, config.maxRegistryAge(),
                 metrics, log, Clock.systemUTC());
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
-        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission);
+        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission,
+                config.instanceId());
         List<Route> routes = new ArrayList<>();
-        routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log())));
+        routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log(),
+                config.instanceId())));
         routes.add(new Route("/v1/check", List.of("POST"), Access.CHECK, new CheckEndpoint(decider)));
         routes.add(new Route("/metrics", List.of("GET"), Access.OPEN, new MetricsEndpoint(metrics, reloader, auditLog, admission)));
         AuthzenEndpoints authzen = new AuthzenEndpoints(decider, config.publicUrl(), config.tls());
@@ -206,7 +208,7 @@ public final class FlexAuthServer implements AutoCloseable {
         FlexAuthServer server = new FlexAuthServer(config, log, http, admission, router, reloader, auditLog);
         // The configured host as the operator wrote it (0.0.0.0, not the JDK's 0:0:0:0:0:0:0:0), with the bound port.
         log.info("listening on " + (config.tls() ? "https://" : "http://") + config.address().getHostString() + ":"
-                + server.address.getPort() + " (" + config.workerThreads() + " workers, queue " + config.queueCapacity()
+                + server.address.getPort() + " (instance " + config.instanceId() + "; " + config.workerThreads() + " workers, queue " + config.queueCapacity()
                 + ", body limit " + config.maxBodyBytes() + " bytes, read timeout " + config.readTimeout().toSeconds() + " s; "
                 + (config.log() == null ? "no decision log" : "decision log " + config.log() + (config.logFsync() ? " (fsync)" : "")
                         + (logKey == null ? "" : " (checkpoints signed with " + logKey.id() + ")"))

@@ -22,8 +22,10 @@ final class HealthEndpoint implements Router.Endpoint {
     private final Reloader reloader;
     private final AuditLog log;
     private final Path logPath;
+    private final String instanceId;
 
-    HealthEndpoint(Reloader reloader, AuditLog log, Path logPath) {
+    HealthEndpoint(Reloader reloader, AuditLog log, Path logPath, String instanceId) {
+        this.instanceId = instanceId;
         this.reloader = reloader;
         this.log = log;
         this.logPath = logPath;
@@ -41,6 +43,7 @@ final class HealthEndpoint implements Router.Endpoint {
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
+        body.put("instance", instanceId);
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("package", engine.policy().name());
         policy.put("version", engine.policy().version());

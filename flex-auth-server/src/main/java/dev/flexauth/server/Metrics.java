@@ -31,8 +31,15 @@ final class Metrics {
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder unlogged = new LongAdder();
     private final LongAdder logFailures = new LongAdder();
+    private final String instanceId;
 
     Metrics() {
+        this(null);
+    }
+
+    /** {@code instanceId}: rendered as {@code flexauth_instance_info}; {@code null} leaves that metric out. */
+    Metrics(String instanceId) {
+        this.instanceId = instanceId;
         for (int i = 0; i < latencyBuckets.length; i++) {
             latencyBuckets[i] = new LongAdder();
         }
@@ -90,6 +97,12 @@ final class Metrics {
         sb.append("flexauth_check_duration_seconds_sum ").append(number(latencyNanos.sum() / 1e9)).append('\n');
         sb.append("flexauth_check_duration_seconds_count ").append(latencyCount.sum()).append('\n');
 
+        if (instanceId != null) {
+            // instance_id, not instance: Prometheus gives every scraped series its target's "instance"
+            // label and would rename ours to exported_instance.
+            head(sb, "flexauth_instance_info", "gauge", "This replica's --instance-id (always 1).");
+            sb.append("flexauth_instance_info{").append(label("instance_id", instanceId)).append("} 1\n");
+        }
         Engine engine = state.loaded().engine();
         head(sb, "flexauth_engine_info", "gauge", "The policy package and registry snapshot in service (always 1).");
         sb.append("flexauth_engine_info{").append(label("package", engine.policy().name())).append(',')

@@ -53,6 +53,8 @@ import java.util.Objects;
  *                        on every reload; {@code null}: signatures are not checked
  * @param logKey          a file holding the key that signs the decision log's checkpoints, or
  *                        {@code null} for an unkeyed log (see {@link dev.flexauth.log.LogKey})
+ * @param instanceId      this replica's name in the decision log, {@code /healthz}, the metrics and the
+ *                        server log; default {@code POD_NAME}, else the host name
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -76,7 +78,8 @@ public record ServerConfig(
         Duration reloadPoll,
         Duration maxRegistryAge,
         Path registrySigners,
-        Path logKey) {
+        Path logKey,
+        String instanceId) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -108,6 +111,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("expected a public URL such as https://flex-auth.example.com (scheme, host,"
                     + " optional port and path, no query) but found " + publicUrl);
         }
+        InstanceId.check(instanceId);
         if (reloadDebounce.isNegative()) {
             throw new IllegalArgumentException("expected a reload debounce of zero or more but found " + reloadDebounce);
         }
@@ -129,119 +133,119 @@ public record ServerConfig(
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
                 Duration.ofSeconds(10), DEFAULT_RELOAD_DEBOUNCE, true, true, null, DEFAULT_RELOAD_MAX_DELAY, DEFAULT_RELOAD_POLL,
-                null, null, null);
+                null, null, null, InstanceId.fromEnvironment());
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Reloads a burst of file events at most {@code reloadMaxDelay} after its first event. */
     public ServerConfig withReloadMaxDelay(Duration reloadMaxDelay) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Looks at the files every {@code reloadPoll} whatever the events say ({@link Duration#ZERO}: never). */
     public ServerConfig withReloadPoll(Duration reloadPoll) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Denies every check with {@code registry_stale} while the snapshot is older than {@code maxRegistryAge} ({@code null}: no limit). */
     public ServerConfig withMaxRegistryAge(Duration maxRegistryAge) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /**
@@ -251,7 +255,7 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /**
@@ -262,14 +266,21 @@ public record ServerConfig(
     public ServerConfig withRegistrySigners(Path registrySigners) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     /** Signs the decision log's checkpoints with the key in {@code logKey} ({@code null}: no checkpoints). */
     public ServerConfig withLogKey(Path logKey) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+    }
+
+    /** Names this replica {@code instanceId} (letters, digits, {@code . _ - :}, at most 253 characters). */
+    public ServerConfig withInstanceId(String instanceId) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

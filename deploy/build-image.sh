@@ -111,6 +111,7 @@ modules() {
   printf '%s%s\n' "$found" "$extra" | tr ',' '\n' | grep -vx -e java.sql -e java.desktop | sort -u | paste -sd, -
 }
 mods="$(modules)"
+[ -n "$mods" ] || die "no module list for jlink"
 say "jlink $mods from $jdk"
 "$jdk/bin/jlink" --add-modules "$mods" --output "$app/jre" --strip-debug --no-header-files --no-man-pages --compress=2 >&2
 # The JDK's libjvm.so carries its symbol table, 4 of its 24 MB; strip (binutils) drops it.

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * and with the contract: the Service is the canonical URL, the pods run the runbook's serve
  * command on files the ConfigMap provides (which are the example files, byte for byte), probes hit
  * /healthz, the decision log is on a writable volume, the container is locked down and bounded,
- * the replicas survive a disruption, and the image's default command is the Deployment's.
+ * the replicas survive a disruption. The image's side is {@link ImageManifestTest}.
  */
 class DeploymentManifestTest {
     /** SPEC section 1: where ops-warden finds flex-auth inside the cluster. */
@@ -262,57 +262,6 @@ class DeploymentManifestTest {
         List<String> spreadKeys = new ArrayList<>();
         pod.path("topologySpreadConstraints").forEach(c -> spreadKeys.add(c.path("topologyKey").asText()));
         assertTrue(spreadKeys.contains("kubernetes.io/hostname"), "replicas are spread across nodes, found " + spreadKeys);
-    }
-
-    @Test
-    void theImageRunsTheDeploymentsCommand() throws IOException {
-        Containerfile file = Containerfile.read(TestFiles.root().resolve("deploy/Containerfile"));
-        Containerfile.Stage runtime = file.runtime();
-        assertTrue(runtime.image().startsWith("eclipse-temurin:17-jre"), "the runtime is a Java 17 JRE, found " + runtime.image());
-        Containerfile.Stage build = file.stages().get(0);
-        assertTrue(file.stages().size() >= 2 && build.image().startsWith("maven:") && build.image().contains("temurin-17"),
-                "a Maven + JDK 17 build stage, found " + build.image());
-
-        List<String> entrypoint = runtime.last("ENTRYPOINT").execForm();
-        assertEquals(List.of("java", "-jar"), entrypoint.subList(0, 2), "ENTRYPOINT runs the jar");
-        String jar = entrypoint.get(2);
-        assertEquals(3, entrypoint.size(), "ENTRYPOINT " + entrypoint);
-        assertEquals(runbookArgs(), runtime.last("CMD").execForm(), "the image's CMD is the Deployment's args before the freshness bound");
-        assertTrue(container.path("command").isMissingNode(), "the Deployment keeps the image's ENTRYPOINT");
-
-        List<String> copy = runtime.all("COPY").stream().map(Containerfile.Instruction::words)
-                .filter(w -> w.get(w.size() - 1).equals(jar)).findFirst().orElseThrow(() -> new AssertionError("nothing is copied to " + jar));
-        assertEquals(List.of("--from=" + build.name(), "/src/flex-auth-cli/target/flex-auth.jar", jar), copy, "the jar comes from the build stage");
-        assertTrue(Files.readString(TestFiles.root().resolve("flex-auth-cli/pom.xml"))
-                        .contains("<outputFile>${project.build.directory}/flex-auth.jar</outputFile>"),
-                "the CLI module shades target/flex-auth.jar, the jar the image copies");
-        String launcher = Files.readString(TestFiles.root().resolve("bin/flex-auth"));
-        assertTrue(launcher.contains("flex-auth-cli/target/flex-auth.jar"), "bin/flex-auth runs the jar the image copies");
-        String mavenRun = build.all("RUN").stream().map(Containerfile.Instruction::args).filter(a -> a.contains("mvn ")).findFirst()
-                .orElseThrow(() -> new AssertionError("the build stage runs no mvn"));
-        assertTrue(mavenRun.contains("-DskipTests -pl flex-auth-cli -am package") && launcher.contains("-DskipTests -pl flex-auth-cli -am package"),
-                "the image is built with bin/flex-auth's Maven command, found " + mavenRun);
-
-        String user = runtime.last("USER").args().split(":")[0];
-        assertTrue(user.matches("[1-9][0-9]*"), "USER is a numeric non-root uid (runAsNonRoot can only verify those), found " + user);
-        assertEquals(pod.path("securityContext").path("runAsUser").asText(), user, "the pod runs as the image's user");
-        assertEquals(String.valueOf(addrPort()), runtime.last("EXPOSE").args(), "EXPOSE");
-    }
-
-    @Test
-    void theImageBuildsEveryModule() throws IOException {
-        Containerfile.Stage build = Containerfile.read(TestFiles.root().resolve("deploy/Containerfile")).stages().get(0);
-        Set<String> copied = new TreeSet<>();
-        build.all("COPY").forEach(i -> copied.add(i.words().get(0)));
-        String pom = Files.readString(TestFiles.root().resolve("pom.xml"));
-        // Modules added by a profile (flex-auth-bench, -Pbench) are not part of the default build the image runs.
-        int profiles = pom.indexOf("<profiles>");
-        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(profiles < 0 ? pom : pom.substring(0, profiles));
-        assertTrue(copied.contains("pom.xml"), "the parent POM is copied");
-        while (m.find()) {
-            assertTrue(copied.contains(m.group(1) + "/pom.xml") && copied.contains(m.group(1) + "/src"),
-                    "the build stage copies module " + m.group(1) + ", found " + copied);
-        }
     }
 
     /** The container's args without the freshness bound the Deployment adds to the runbook's command. */

@@ -150,9 +150,11 @@ class ImageManifestTest {
         assertEquals(List.of(), execs, "the image has java and nothing else (no shell, no sleep): no exec probe or hook");
         assertTrue(container.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt() > 0,
                 "the preStop pause is the kubelet's own sleep action");
-        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-            assertEquals("/healthz", container.path(probe).path("httpGet").path("path").asText(), probe + " is an HTTP GET of /healthz");
-        }
+        // Readiness follows /healthz (503 while stale or without a log); startup and liveness ask only
+        // whether the process answers (/metrics), so a stale snapshot never restarts a pod.
+        Map<String, String> paths = Map.of("startupProbe", "/metrics", "readinessProbe", "/healthz", "livenessProbe", "/metrics");
+        paths.forEach((probe, path) -> assertEquals(path, container.path(probe).path("httpGet").path("path").asText(),
+                probe + " is an HTTP GET of " + path));
     }
 
     @Test

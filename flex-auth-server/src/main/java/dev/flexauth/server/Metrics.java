@@ -30,6 +30,7 @@ final class Metrics {
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAdder unlogged = new LongAdder();
     private final LongAdder logFailures = new LongAdder();
+    private final LongAdder defects = new LongAdder();
 
     Metrics() {
         for (int i = 0; i < latencyBuckets.length; i++) {
@@ -55,6 +56,11 @@ final class Metrics {
 
     void logFailure() {
         logFailures.increment();
+    }
+
+    /** A request answered 500 {@code internal_error}: a defect, never the request's fault. */
+    void defect() {
+        defects.increment();
     }
 
     void reload(ReloadOutcome outcome) {
@@ -115,6 +121,9 @@ final class Metrics {
         Map<String, LongAdder> byCode = new TreeMap<>();
         responses.forEach((status, n) -> byCode.put(label("code", Integer.toString(status)), n));
         counter(sb, "flexauth_http_responses_total", "HTTP answers sent by flex-auth, by status code.", byCode);
+        counter(sb, "flexauth_http_defects_total",
+                "Requests answered 500 internal_error because of a defect in flex-auth; each is in the server log with its stack trace.",
+                defects.sum());
         counter(sb, "flexauth_requests_shed_total", "Requests answered 503 overloaded because every worker was busy and the queue full.",
                 admission.shed());
         counter(sb, "flexauth_connections_dropped_total",

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The one handler of the server, mounted at {@code /}: overload and shutdown first, then route,
  * method, token, and the endpoint, whose {@link ApiError}s become JSON error bodies here. Every
  * answer, error or not, is counted by status and carries {@code Cache-Control: no-store}. A
- * defect in an endpoint answers 500 {@code internal_error}, never an allow. Thread-safe.
+ * defect in an endpoint answers 500 {@code internal_error}, never an allow, and is logged with its
+ * stack trace and counted apart. Thread-safe.
  */
 final class Router implements HttpHandler {
 
@@ -79,8 +80,9 @@ final class Router implements HttpHandler {
                 // The client went away or timed out while sending; there is nobody to answer.
                 return;
             } catch (RuntimeException e) {
-                log.info("defect answering " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
-                        + ": " + e);
+                metrics.defect();
+                log.defect("defect answering " + Call.shorten(exchange.getRequestMethod()) + " "
+                        + Call.shorten(exchange.getRequestURI().getRawPath()), e);
                 response = ApiError.of(HttpError.INTERNAL_ERROR, "flex-auth failed to answer; this is a defect, see the server log")
                         .toResponse();
             }

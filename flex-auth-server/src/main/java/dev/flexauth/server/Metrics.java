@@ -63,6 +63,10 @@ final class Metrics {
         defects.increment();
     }
 
+    long defects() {
+        return defects.sum();
+    }
+
     void reload(ReloadOutcome outcome) {
         reloads.computeIfAbsent(label("result", outcome.result().label()) + "," + label("trigger", outcome.trigger().label()),
                 k -> new LongAdder()).increment();

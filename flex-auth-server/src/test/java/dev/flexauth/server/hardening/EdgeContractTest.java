@@ -57,6 +57,7 @@ class EdgeContractTest {
         String chunkedHead = "POST /v1/check HTTP/1.1\r\n" + HOST + JSON + "Transfer-Encoding: chunked\r\n\r\n";
         return Stream.of(
                 Arguments.of("no Host", post(JSON + LENGTH), 400, "bad_request"),
+                Arguments.of("no Host on a GET without a body", "GET /healthz HTTP/1.1\r\n\r\n", 400, "bad_request"),
                 Arguments.of("two Hosts", post("Host: a\r\nHost: b\r\n" + JSON + LENGTH), 400, "bad_request"),
                 Arguments.of("Host: a, b", post("Host: a, b\r\n" + JSON + LENGTH), 400, "bad_request"),
                 Arguments.of("Host: a b", post("Host: a b\r\n" + JSON + LENGTH), 400, "bad_request"),

@@ -351,9 +351,15 @@ class HostileInputTest {
                 }
                 sleep(pauseMillis);
             }
+            long sentMillis = (System.nanoTime() - start) / 1_000_000;
             Answer a = w.read();
             long millis = (System.nanoTime() - start) / 1_000_000;
-            if (inTime) {
+            if (inTime && sentMillis > InProcessServer.READ_TIMEOUT.toMillis() - 1000) {
+                // A loaded machine stretched the sending of a client meant to finish in time to near or past the read
+                // timeout: whether it is answered then depends on the JDK's clock, so it may be decided or cut off.
+                judge(new Probe("slow", kind + " (stretched to " + sentMillis + " ms by load)", request, Expect.ANY, 1, false, true),
+                        List.of(a), tally);
+            } else if (inTime) {
                 judge(p, List.of(a), tally);
             } else {
                 tally.count(tally.answers, a.label());

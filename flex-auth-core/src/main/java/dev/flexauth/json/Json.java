@@ -38,9 +38,25 @@ public final class Json {
     /**
      * Refuses a request body that is not well-formed UTF-8 (RFC 3629): Jackson's decoder accepts
      * overlong forms, UTF-16 surrogates and code points beyond U+10FFFF, and reads the overlong
-     * {@code C1 A1} as "a", so bytes that never spelled a registry key could still match one.
+     * {@code C1 A1} as "a", so bytes that never spelled a registry key could still match one. Also
+     * refuses a byte order mark and any raw byte below 0x20 but tab, line feed and carriage return
+     * (JSON allows them nowhere unescaped, RFC 8259 section 7): with neither, Jackson's encoding
+     * detection, which reads a BOM or zero bytes among the first four as UTF-16 or UTF-32, can only
+     * choose UTF-8, so the body is read as the UTF-8 checked here and never as another encoding.
      */
     static void requireUtf8(byte[] body) throws RequestException {
+        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+            throw new RequestException(RequestCode.INVALID_JSON, null,
+                    "the body starts with a byte order mark (EF BB BF); send UTF-8 without one");
+        }
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                throw new RequestException(RequestCode.INVALID_JSON, null, "a raw control byte 0x" + String.format("%02x", b)
+                        + " at byte " + i + "; send the body in UTF-8 (not UTF-16 or UTF-32), with control characters in"
+                        + " strings escaped (\\u00" + String.format("%02x", b) + ")");
+            }
+        }
         long at = dev.flexauth.internal.Utf8.firstInvalid(body);
         if (at >= 0) {
             throw new RequestException(RequestCode.INVALID_JSON, null, "not valid UTF-8 at byte " + at

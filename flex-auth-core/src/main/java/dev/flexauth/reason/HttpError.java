@@ -12,6 +12,8 @@ public enum HttpError {
     UNAUTHORIZED("unauthorized", 401, "the endpoint needs a bearer token and the request sent none or another one"),
     NOT_FOUND("not_found", 404, "no endpoint at this path; the admin endpoint exists only when an admin token is configured"),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, "the endpoint does not answer this method; the Allow header lists those it does"),
+    LENGTH_REQUIRED("length_required", 411, "the body was sent with Transfer-Encoding; flex-auth reads bodies framed by Content-Length"
+            + " only, and closes the connection without reading this one"),
     PAYLOAD_TOO_LARGE("payload_too_large", 413, "the body is longer than the configured limit"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "the body is not declared as Content-Type application/json in UTF-8"),
     RELOAD_REJECTED("reload_rejected", 422, "the registry and policy files were refused together; the previous pair keeps serving"),

@@ -2,7 +2,6 @@ package dev.flexauth.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.flexauth.reason.HttpError;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -15,7 +14,8 @@ import java.util.Set;
 
 /**
  * One HTTP request as the endpoints see it: method, query parameters, headers, and the JSON body
- * read under the limits (declared length checked before reading, streamed length while reading).
+ * read under the limits (the declared length checked before reading; {@link RequestRules} has
+ * refused any other framing).
  * Used by one thread, for one request.
  */
 final class Call {
@@ -83,19 +83,14 @@ final class Call {
 
     /**
      * The body of a JSON request: Content-Type {@code application/json} (charset, if given, UTF-8),
-     * at most the configured length, declared or streamed.
+     * with a Content-Length of at most the configured limit.
      *
-     * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read to its end)
+     * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read)
      */
     byte[] jsonBody() throws ApiError, IOException {
-        // The JDK has already refused a non-numeric, negative or repeated Content-Length; absent means chunked.
+        // RequestRules has refused Transfer-Encoding and any Content-Length but one of digits; absent means no body.
         String header = header("Content-Length");
-        if (header != null && !digits(header.strip())) {
-            // 1*DIGIT (RFC 9110 8.6): the JDK's parseLong also accepts a sign, which a proxy may read otherwise.
-            throw ApiError.of(HttpError.BAD_REQUEST, "Content-Length \"" + shorten(header) + "\" is not a number of bytes;"
-                    + " send digits only").closing();
-        }
-        long declared = header == null ? -1 : Long.parseLong(header.strip());
+        long declared = header == null ? 0 : Long.parseLong(header);
         if (declared > maxBodyBytes) {
             throw tooLarge("declares " + declared + " bytes (Content-Length), over");
         }
@@ -113,7 +108,7 @@ final class Call {
         }
         InputStream in = exchange.getRequestBody();
         // The client went away (or timed out) mid-body: the IOException goes up, there is nobody to answer.
-        byte[] body = declared >= 0 ? readDeclared(in, (int) declared) : readChunked(in);
+        byte[] body = readDeclared(in, (int) declared);
         bodyRead = true;
         return body;
     }
@@ -133,34 +128,6 @@ final class Call {
             throw new IOException("the body runs past its Content-Length");
         }
         return body;
-    }
-
-    private byte[] readChunked(InputStream in) throws ApiError {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                if (out.size() + n > maxBodyBytes) {
-                    throw tooLarge("runs over");
-                }
-                out.write(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            // The JDK's chunked reader fails on bad framing too; that client is still there and gets an answer.
-            throw ApiError.of(HttpError.BAD_REQUEST, "the chunked body could not be read (" + shorten(String.valueOf(e.getMessage()))
-                    + "); send it with a Content-Length, or as well-formed chunks without trailers").closing();
-        }
-        return out.toByteArray();
-    }
-
-    private static boolean digits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -184,7 +151,7 @@ final class Call {
 
     private boolean hasBody() {
         String length = header("Content-Length");
-        return header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        return header("Transfer-Encoding") != null || (length != null && !(length.length() > 0 && length.replace("0", "").isEmpty()));
     }
 
     private ApiError tooLarge(String what) {

@@ -32,6 +32,7 @@ final class Metrics {
     private final LongAdder unlogged = new LongAdder();
     private final LongAdder logFailures = new LongAdder();
     private final String instanceId;
+    private final LongAdder defects = new LongAdder();
 
     Metrics() {
         this(null);
@@ -63,6 +64,15 @@ final class Metrics {
 
     void logFailure() {
         logFailures.increment();
+    }
+
+    /** A request answered 500 {@code internal_error}: a defect, never the request's fault. */
+    void defect() {
+        defects.increment();
+    }
+
+    long defects() {
+        return defects.sum();
     }
 
     void reload(ReloadOutcome outcome) {
@@ -165,6 +175,9 @@ final class Metrics {
         Map<String, LongAdder> byCode = new TreeMap<>();
         responses.forEach((status, n) -> byCode.put(label("code", Integer.toString(status)), n));
         counter(sb, "flexauth_http_responses_total", "HTTP answers sent by flex-auth, by status code.", byCode);
+        counter(sb, "flexauth_http_defects_total",
+                "Requests answered 500 internal_error because of a defect in flex-auth; each is in the server log with its stack trace.",
+                defects.sum());
         counter(sb, "flexauth_requests_shed_total", "Requests answered 503 overloaded because every worker was busy and the queue full.",
                 admission.shed());
         counter(sb, "flexauth_connections_dropped_total",

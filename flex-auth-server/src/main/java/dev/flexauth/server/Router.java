@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one handler of the server, mounted at {@code /}: overload and shutdown first, then route,
- * method, token, and the endpoint, whose {@link ApiError}s become JSON error bodies here. Every
- * answer, error or not, is counted by status and carries {@code Cache-Control: no-store}. A
- * defect in an endpoint answers 500 {@code internal_error}, never an allow. Thread-safe.
+ * flex-auth's {@link RequestRules}, route, method, token, and the endpoint, whose {@link ApiError}s
+ * become JSON error bodies here. Every answer, error or not, is counted by status and carries
+ * {@code Cache-Control: no-store}. A defect in an endpoint answers 500 {@code internal_error},
+ * never an allow, and is logged with its stack trace and counted apart. Thread-safe.
  */
 final class Router implements HttpHandler {
 
@@ -44,8 +45,6 @@ final class Router implements HttpHandler {
     }
 
     private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
-    /** RFC 9112 2.3: HTTP/1.x with any minor version is read as HTTP/1.1. */
-    private static final java.util.regex.Pattern HTTP_1 = java.util.regex.Pattern.compile("HTTP/1\\.[0-9]");
 
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final BearerToken checkToken;
@@ -79,8 +78,9 @@ final class Router implements HttpHandler {
                 // The client went away or timed out while sending; there is nobody to answer.
                 return;
             } catch (RuntimeException e) {
-                log.info("defect answering " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
-                        + ": " + e);
+                metrics.defect();
+                log.defect("defect answering " + Call.shorten(exchange.getRequestMethod()) + " "
+                        + Call.shorten(exchange.getRequestURI().getRawPath()), e);
                 response = ApiError.of(HttpError.INTERNAL_ERROR, "flex-auth failed to answer; this is a defect, see the server log")
                         .toResponse();
             }
@@ -101,7 +101,7 @@ final class Router implements HttpHandler {
         }
     }
 
-    /** The route for the request, after the checks that need no body: overload, shutdown, path, method, token. */
+    /** The route for the request, after the checks that need no body: overload, shutdown, the request rules, path, method, token. */
     private Route route(HttpExchange exchange) throws ApiError {
         if (Admission.shedding()) {
             throw ApiError.of(HttpError.OVERLOADED, "every worker is busy and the queue is full; retry in a moment")
@@ -110,11 +110,7 @@ final class Router implements HttpHandler {
         if (closing) {
             throw ApiError.of(HttpError.SHUTTING_DOWN, "the server is stopping; send the request to another instance").closing();
         }
-        // The JDK frames any version string as HTTP/1.1 and keeps a #fragment in the target; both are malformed.
-        if (!HTTP_1.matcher(exchange.getProtocol()).matches() || exchange.getRequestURI().getRawFragment() != null) {
-            throw ApiError.of(HttpError.BAD_REQUEST, "the request line is not \"<method> <path> HTTP/1.1\" (a version \""
-                    + Call.shorten(exchange.getProtocol()) + "\", or a #fragment in the target); send an HTTP/1.1 request").closing();
-        }
+        RequestRules.check(exchange);
         String path = exchange.getRequestURI().getRawPath();
         Route route = routes.get(path);
         if (route == null) {

@@ -26,6 +26,22 @@ final class ServerLog {
         return new ServerLog(System.err, Clock.systemUTC());
     }
 
+    /**
+     * A defect, with the stack trace of {@code e} and its causes on the same line: the classes and
+     * frames, not the messages, which may quote what a client sent.
+     */
+    void defect(String message, Throwable e) {
+        StringBuilder sb = new StringBuilder(message);
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            sb.append(t == e ? ": " : " | caused by: ").append(t.getClass().getName());
+            for (StackTraceElement frame : t.getStackTrace()) {
+                sb.append(" | \tat ").append(frame);
+            }
+        }
+        info(sb.toString());
+    }
+
     void info(String message) {
         String line = clock.instant().truncatedTo(ChronoUnit.MILLIS) + " flex-auth: " + Redaction.redact(message).replaceAll("\\R", " | ");
         synchronized (out) {

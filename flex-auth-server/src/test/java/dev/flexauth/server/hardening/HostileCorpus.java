@@ -22,8 +22,9 @@ import java.util.stream.IntStream;
  * nesting, huge strings and numbers, invalid UTF-8, NUL bytes, lenient syntax, wrong methods, odd
  * paths, broken framing and conflicting headers) must not be let through; so must every
  * well-formed request with a hostile value (a homoglyph, a NUL escape, another actor's subject).
- * Controls (valid allow requests, also chunked, pipelined, HTTP/1.0, 100-continue) must be
+ * Controls (valid allow requests, also pipelined, HTTP/1.0, 100-continue, odd Hosts) must be
  * allowed, which shows that the server still decides amid the battery. Deterministic for a seed.
+ * (Chunked requests are malformed since issue 13: flex-auth refuses Transfer-Encoding with 411.)
  */
 final class HostileCorpus {
 
@@ -598,6 +599,13 @@ final class HostileCorpus {
                 String type = pick(List.of("text/plain", "application/x-www-form-urlencoded", "application/json; charset=utf-16",
                         "application/json;charset=latin1", "application/jsonp", "json", "", "application/json, text/plain",
                         "multipart/form-data; boundary=x", "application/json\u0000", "*/*"));
+                if (type.endsWith("\u0000")) {
+                    // Residual R2 of docs/http-contract.md: the JDK strips bytes up to 0x20 from both ends of a header value,
+                    // so flex-auth reads "application/json" and may decide it; it must still never be a 5xx.
+                    return Probe.of("header-content-type", "Content-Type: application/json\\0 (trailing NUL stripped by the JDK)",
+                            Wire.concat(latin1(Wire.head("POST", path, "Content-Type: " + type, length, "Connection: close")), body),
+                            Expect.ANY);
+                }
                 return framed("header-content-type", "Content-Type: " + type, path, body, "Content-Type: " + type, length,
                         "Connection: close");
             }
@@ -773,12 +781,11 @@ final class HostileCorpus {
                         false, false);
             }
             case 1: {
-                int split = 1 + random.nextInt(body.length - 1);
-                String chunked = Integer.toHexString(split) + (random.nextBoolean() ? ";ext=1" : "") + "\r\n"
-                        + ascii(java.util.Arrays.copyOf(body, split)) + "\r\n" + Integer.toHexString(body.length - split) + "\r\n"
-                        + ascii(java.util.Arrays.copyOfRange(body, split, body.length)) + "\r\n0\r\n\r\n";
-                return Probe.of("control", "chunked to " + e.path, Wire.concat(latin1(Wire.head("POST", e.path, json,
-                        "Transfer-Encoding: chunked", "Connection: close")), latin1(chunked)), Expect.ALLOWED);
+                // Chunked bodies are refused (411, docs/http-contract.md); this control varies the Host instead.
+                String host = pick(List.of("127.0.0.1:8080", "localhost", "[::1]:80", "flex-auth.flex-auth.svc.cluster.local:8080", ""));
+                return Probe.of("control", "Host: " + host + " to " + e.path, Wire.concat(latin1("POST " + e.path + " HTTP/1.1\r\nHost: "
+                        + host + "\r\n" + json + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n"), body),
+                        Expect.ALLOWED);
             }
             case 2:
                 return Probe.of("control", "Expect: 100-continue to " + e.path, Wire.concat(latin1(Wire.head("POST", e.path, json,

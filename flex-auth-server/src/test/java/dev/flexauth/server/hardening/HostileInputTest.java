@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 8, hostile input: a generated battery (10,000 requests; 100,000 with -Preliability) of
  * malformed and hostile requests over raw sockets against a real server with a decision log,
  * through every decision endpoint, then stalled and slow clients and a flood of idle connections.
- * Pass: no 5xx (the JDK's 501 for an unsupported Transfer-Encoding excepted, see
- * docs/security.md), no allow for any malformed or hostile request (checked on the answers and
+ * Pass: no 5xx (exactly one exception: the JDK's own 501 for a Transfer-Encoding other than one
+ * "chunked", which it sends before any handler runs, residual R1 of docs/http-contract.md), no
+ * allow for any malformed or hostile request (checked on the answers and
  * again on the decision log, which also catches a decision whose answer was lost), every request
  * answered (except those beyond the JDK parser's own limits), every control allowed, no thread or
  * descriptor leak, and the server healthy afterwards. BadInputTest and MalformedRequestProperties
@@ -143,6 +144,8 @@ class HostileInputTest {
             assertTrue(after.fds() <= before.fds() + 10, "descriptors before " + before + ", after " + after);
             assertTrue(health.contains("\"status\":\"ok\""), health);
             assertFalse(server.serverLog().contains("defect"), server::serverLog);
+            // No request reached the 500 path (the counter of defects, issue 13).
+            assertTrue(Client.get(port, "/metrics").text().contains("\nflexauth_http_defects_total 0\n"), "defects counted");
         }
         // Request threads beyond the workers live on for a while after a burst; once the server has
         // stopped, every thread and descriptor it had must be gone.
@@ -348,9 +351,15 @@ class HostileInputTest {
                 }
                 sleep(pauseMillis);
             }
+            long sentMillis = (System.nanoTime() - start) / 1_000_000;
             Answer a = w.read();
             long millis = (System.nanoTime() - start) / 1_000_000;
-            if (inTime) {
+            if (inTime && sentMillis > InProcessServer.READ_TIMEOUT.toMillis() - 1000) {
+                // A loaded machine stretched the sending of a client meant to finish in time to near or past the read
+                // timeout: whether it is answered then depends on the JDK's clock, so it may be decided or cut off.
+                judge(new Probe("slow", kind + " (stretched to " + sentMillis + " ms by load)", request, Expect.ANY, 1, false, true),
+                        List.of(a), tally);
+            } else if (inTime) {
                 judge(p, List.of(a), tally);
             } else {
                 tally.count(tally.answers, a.label());

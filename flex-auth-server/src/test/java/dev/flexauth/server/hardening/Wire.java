@@ -112,6 +112,16 @@ final class Wire implements AutoCloseable {
         return this;
     }
 
+    /** Closes the sending side: the server reads the end of the stream after what was sent. */
+    Wire finishSending() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            sendFailed = true;
+        }
+        return this;
+    }
+
     /** Whether a send failed because the server had closed or reset the connection. */
     boolean sendFailed() {
         return sendFailed;
@@ -204,6 +214,25 @@ final class Wire implements AutoCloseable {
             if ("close".equalsIgnoreCase(a.header("Connection"))) {
                 return answers;
             }
+        }
+    }
+
+    /**
+     * The number of bytes the server sent before it closed the connection (0: closed with nothing
+     * more), or -1 if it kept the connection open past the patience.
+     */
+    int bytesUntilClosed() {
+        int n = 0;
+        try {
+            byte[] buffer = new byte[4096];
+            for (int r; (r = in.read(buffer)) != -1; ) {
+                n += r;
+            }
+            return n;
+        } catch (SocketTimeoutException e) {
+            return -1;
+        } catch (IOException e) {
+            return n;
         }
     }
 

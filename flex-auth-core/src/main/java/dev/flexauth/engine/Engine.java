@@ -31,8 +31,8 @@ public final class Engine {
 
     /** Compiles {@code policy} against {@code registry}. */
     public static Engine of(PolicyPackage policy, Registry registry) throws IncompatibleRegistryException {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(policy, "policy is null; read one with PolicyReader.read");
+        Objects.requireNonNull(registry, "registry is null; load one with RegistryLoader");
         List<String> mismatches = registry.mismatches(policy.registry());
         if (!mismatches.isEmpty()) {
             throw new IncompatibleRegistryException(mismatches);
@@ -66,6 +66,7 @@ public final class Engine {
     }
 
     private Decision decide(Request request, boolean explain) {
+        Objects.requireNonNull(request, "request is null; build one with engine.request()");
         requireCompatible(request);
         long id = DecisionIds.next();
         Object[] values = request.values();

@@ -1,5 +1,6 @@
 package dev.flexauth.engine;
 
+import dev.flexauth.FlexAuthException;
 import dev.flexauth.policy.Diagnostic;
 import dev.flexauth.registry.RegistryProblem;
 import java.util.ArrayList;
@@ -9,8 +10,10 @@ import java.util.List;
  * A registry snapshot and policy package could not be loaded together. Carries every problem of
  * both files: the policy's diagnostics ({@code file:line:column}) and the snapshot's problems
  * (JSON paths). Nothing was applied.
+ *
+ * <p>Unchecked, like every {@link FlexAuthException}.
  */
-public final class LoadException extends Exception {
+public final class LoadException extends FlexAuthException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<Diagnostic> policyDiagnostics;

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.commonmark.ext.front.matter.YamlFrontMatterBlock;
@@ -70,6 +71,7 @@ public final class PolicyReader {
 
     /** Reads the package in {@code file}. */
     public static PolicyPackage read(Path file) throws PolicyException {
+        Objects.requireNonNull(file, "file is null; pass the path of a policy package (Markdown)");
         String name = file.toString();
         byte[] bytes;
         try {
@@ -88,6 +90,8 @@ public final class PolicyReader {
 
     /** Reads a package from its UTF-8 bytes; {@code file} names it in diagnostics. */
     public static PolicyPackage read(byte[] bytes, String file) throws PolicyException {
+        Objects.requireNonNull(bytes, "bytes is null; pass the policy package's UTF-8 bytes");
+        Objects.requireNonNull(file, "file is null; pass the name diagnostics should give the package");
         if (bytes.length > MAX_BYTES) {
             throw single(file, DiagnosticCode.MISSING_SECTION, "the policy file is larger than " + MAX_BYTES + " bytes");
         }
@@ -103,6 +107,7 @@ public final class PolicyReader {
 
     /** Reads a package from Markdown text; {@code file} names it in diagnostics. */
     public static PolicyPackage read(String markdown, String file) throws PolicyException {
+        Objects.requireNonNull(markdown, "markdown is null; pass the policy package's text");
         return read(markdown.getBytes(StandardCharsets.UTF_8), file);
     }
 

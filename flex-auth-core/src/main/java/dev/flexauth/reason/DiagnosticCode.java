@@ -43,6 +43,12 @@ public enum DiagnosticCode {
         return code;
     }
 
+    /** The {@link #code()}, as in messages and JSON. */
+    @Override
+    public String toString() {
+        return code();
+    }
+
     /** One line saying what the code means. */
     public String doc() {
         return doc;

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -79,6 +80,7 @@ public final class RegistryLoader {
 
     /** Loads the snapshot in {@code file}. */
     public Registry load(Path file) throws RegistryException {
+        Objects.requireNonNull(file, "file is null; pass the path of a registry snapshot (JSON)");
         String name = file.toString();
         long size;
         try {
@@ -100,6 +102,8 @@ public final class RegistryLoader {
 
     /** Loads the snapshot in {@code json}; {@code name} labels it in messages. */
     public Registry load(byte[] json, String name) throws RegistryException {
+        Objects.requireNonNull(json, "json is null; pass the snapshot's UTF-8 bytes");
+        Objects.requireNonNull(name, "name is null; pass the name messages should give the snapshot");
         if (json.length > maxBytes) {
             throw tooLarge(name, json.length);
         }
@@ -936,7 +940,8 @@ public final class RegistryLoader {
 
         /** Checks snapshots against {@code schema} (a policy package's Registry table). */
         public Builder schema(RegistrySchema schema) {
-            this.schema = schema;
+            this.schema = Objects.requireNonNull(schema,
+                    "schema is null; pass policy.registry(), or RegistrySchema.none() to check no Registry table");
             return this;
         }
 

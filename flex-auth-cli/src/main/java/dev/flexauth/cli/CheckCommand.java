@@ -73,7 +73,11 @@ final class CheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** One block per rule evaluated: outcome, effect and reason, name and place, and why. */
+    /**
+     * One block per rule evaluated: the rule (effect and reason, place, name), then a sentence:
+     * whether it matched and what was true of the request ({@code did not match: actor "a" is in
+     * the registry}).
+     */
     static String trace(Trace t, String policyFile, String indent) {
         StringBuilder sb = new StringBuilder(indent).append("explain (rules in evaluation order, up to the first match):\n");
         if (t.rules().isEmpty()) {
@@ -86,8 +90,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         String[] lines = Text.table(rows, indent + "  ").split("\n");
         for (int i = 0; i < lines.length; i++) {
+            Trace.RuleTrace r = t.rules().get(i);
             sb.append(lines[i]).append('\n');
-            sb.append(indent).append("      because ").append(t.rules().get(i).because()).append('\n');
+            sb.append(indent).append("      ").append(r.outcome() == Trace.Outcome.MATCHED ? "matched: " : "did not match: ")
+                    .append(r.because()).append('\n');
         }
         return sb.toString();
     }

@@ -141,7 +141,7 @@ public final class Engine {
                     Explainer.Result res = ex.eval(r.rule().condition());
                     outcome = res.value() == Cond.TRUE ? Trace.Outcome.MATCHED
                             : res.value() == Cond.FALSE ? Trace.Outcome.NOT_MATCHED : Trace.Outcome.UNDECIDED;
-                    because = String.join("; ", res.because());
+                    because = String.join(" and ", res.because());
                 }
                 out.add(new Trace.RuleTrace(r.rule().name(), r.rule().pos(), r.effect(), r.reason(), outcome, because));
                 if (outcome == Trace.Outcome.MATCHED) {

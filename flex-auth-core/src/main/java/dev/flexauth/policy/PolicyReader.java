@@ -102,6 +102,9 @@ public final class PolicyReader {
         } catch (CharacterCodingException e) {
             throw single(file, DiagnosticCode.SYNTAX_ERROR, "the policy file is not valid UTF-8; save it as UTF-8");
         }
+        if (looksLikeJson(text)) {
+            throw single(file, DiagnosticCode.NOT_A_POLICY, NOT_A_POLICY);
+        }
         return new Reading(file, text, digest(bytes)).run();
     }
 
@@ -109,6 +112,16 @@ public final class PolicyReader {
     public static PolicyPackage read(String markdown, String file) throws PolicyException {
         Objects.requireNonNull(markdown, "markdown is null; pass the policy package's text");
         return read(markdown.getBytes(StandardCharsets.UTF_8), file);
+    }
+
+    /** What a JSON file given as the policy is told, instead of a "missing section" for each section. */
+    static final String NOT_A_POLICY = "this file is JSON, not a Markdown policy package; "
+            + "is it the registry snapshot? Pass the policy package (the .md file) as the policy";
+
+    /** A policy package never starts with a JSON object or array; a registry snapshot does. */
+    private static boolean looksLikeJson(String text) {
+        String t = text.stripLeading();
+        return t.startsWith("{") || t.startsWith("[");
     }
 
     private static PolicyException single(String file, DiagnosticCode code, String message) {

@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -118,8 +119,8 @@ public final class RegistryLoader {
         BufferedInputStream in = new BufferedInputStream(new Limited(raw, maxBytes), 1 << 16);
         StrictUtf8 checked = new StrictUtf8(in);
         Parse p = new Parse(name);
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
+        in.mark(HEAD);
+        byte[] head = in.readNBytes(HEAD);
         in.reset();
         if (looksLikeUtf16or32(head)) {
             p.problem("", RegistryCode.INVALID_JSON,
@@ -139,6 +140,10 @@ public final class RegistryLoader {
                     + "; a registry snapshot is at most " + MAX_DEPTH + " levels deep");
         } catch (JsonParseException e) {
             String msg = e.getOriginalMessage();
+            if (looksLikeMarkdown(head)) {
+                p.problem("", RegistryCode.NOT_A_SNAPSHOT, NOT_A_SNAPSHOT);
+                throw p.failure();
+            }
             String hint = msg.contains("UTF-8") || msg.contains("UTF8")
                     ? "not valid UTF-8: " + msg : "not well-formed JSON: " + msg;
             p.problem("", RegistryCode.INVALID_JSON, "line " + e.getLocation().getLineNr()
@@ -151,6 +156,19 @@ public final class RegistryLoader {
             throw p.failure();
         }
         return registry;
+    }
+
+    /** What a Markdown file given as the snapshot is told, instead of a JSON parser's complaint about "#". */
+    static final String NOT_A_SNAPSHOT = "this file is Markdown, not a JSON registry snapshot; "
+            + "is it the policy package? Pass the registry snapshot (the .json file) as the registry";
+
+    /** Bytes looked at before parsing: enough for a byte order mark and for the first Markdown marker. */
+    private static final int HEAD = 64;
+
+    /** Starts (after blank space) with a heading or front matter, as every policy package does. */
+    private static boolean looksLikeMarkdown(byte[] head) {
+        String t = new String(head, StandardCharsets.ISO_8859_1).stripLeading();
+        return t.startsWith("#") || t.startsWith("---");
     }
 
     private static boolean looksLikeUtf16or32(byte[] head) {

@@ -10,12 +10,14 @@ import dev.flexauth.TestFiles;
 import dev.flexauth.policy.Effect;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.reason.RegistryCode;
 import dev.flexauth.reason.RequestCode;
 import dev.flexauth.registry.RegistryException;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -86,6 +88,24 @@ class LibraryContractTest {
 
     private static void assertNullMessage(String expected, Executable call) {
         assertEquals(expected, assertThrows(NullPointerException.class, call).getMessage());
+    }
+
+    /** Issue 16, point 6: the two files given the wrong way round are named as swapped, not as "missing the metadata". */
+    @Test
+    void swappedFilesAreNamedAsSwapped() {
+        Path registry = TestFiles.opsWardenRegistry();
+        Path policy = TestFiles.opsWardenPolicy();
+        LoadException e = assertThrows(LoadException.class, () -> EngineLoader.defaults().load(policy, registry));
+        assertEquals(List.of(
+                registry + ":1:1: not_a_policy: this file is JSON, not a Markdown policy package; is it the registry snapshot? "
+                        + "Pass the policy package (the .md file) as the policy",
+                policy + ": this file is Markdown, not a JSON registry snapshot; is it the policy package? "
+                        + "Pass the registry snapshot (the .json file) as the registry",
+                "hint: the two files look swapped: " + policy + " is Markdown (a policy package) and " + registry
+                        + " is JSON (a registry snapshot); pass the snapshot as the registry and the package as the policy"),
+                e.lines());
+        assertEquals(DiagnosticCode.NOT_A_POLICY, e.policyDiagnostics().get(0).code());
+        assertEquals(RegistryCode.NOT_A_SNAPSHOT, e.registryProblems().get(0).code());
     }
 
     @Test

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Decide one request offline and print the decision.",
             "The request is a JSON object of the package's Request fields, from --request or stdin."},
         footer = {"", "Exit 0 when a decision was made, allow or deny; 1 when the files or the request are invalid."})
-final class CheckCommand implements Callable<Integer> {
+class CheckCommand implements Callable<Integer> {
     @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
     Path registry;
 
@@ -85,8 +85,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>();
         for (Trace.RuleTrace r : t.rules()) {
-            rows.add(List.of(r.outcome().label(), r.effect().label() + " " + r.reason(),
-                    policyFile + ":" + r.pos().line(), "\"" + r.rule() + "\""));
+            rows.add(List.of(r.effect().label() + " " + r.reason(), policyFile + ":" + r.pos().line(), "\"" + r.rule() + "\""));
         }
         String[] lines = Text.table(rows, indent + "  ").split("\n");
         for (int i = 0; i < lines.length; i++) {

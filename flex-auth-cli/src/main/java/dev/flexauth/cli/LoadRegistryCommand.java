@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,7 +45,10 @@ final class LoadRegistryCommand implements Callable<Integer> {
     static final String NOT_CHECKED = "not checked: give --policy POLICY to check each entity against the package's "
             + "Registry table and run its examples";
 
-    @Option(names = "--file", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
+    Path positional;
+
+    @Option(names = "--file", paramLabel = "SNAPSHOT", description = "The registry snapshot, named (as the runbook gives it).")
     Path file;
 
     @Option(names = "--policy", paramLabel = "POLICY", description = "A policy package (Markdown) to check the snapshot against.")
@@ -57,6 +62,17 @@ final class LoadRegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // verify-log and diff take their files as arguments; the runbook's --file keeps working.
+        if (file == null && positional == null) {
+            throw new ParameterException(spec.commandLine(), "missing the snapshot: give it as SNAPSHOT or with --file SNAPSHOT");
+        }
+        if (file != null && positional != null) {
+            throw new ParameterException(spec.commandLine(), "the snapshot is given twice (" + positional + " and --file "
+                    + file + "); give it once");
+        }
+        if (file == null) {
+            file = positional;
+        }
         PrintWriter out = spec.commandLine().getOut();
         Registry registry;
         PolicyPackage pkg = null;

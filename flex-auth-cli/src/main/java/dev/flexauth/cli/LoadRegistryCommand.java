@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.json.Json;
-import dev.flexauth.policy.Example;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.Entity;
@@ -121,13 +120,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
         }
         StringBuilder sb = new StringBuilder(Text.table(rows, ""));
         for (ExampleResult f : failures) {
-            Example e = f.example();
-            sb.append("  FAILED ").append(policy).append(':').append(e.pos().line())
-                    .append(e.description().isEmpty() ? "" : " (" + e.description() + ")")
-                    .append(": expected ").append(e.effect()).append(' ').append(e.reason())
-                    .append(f.decision() == null ? ", but the request is invalid: " + f.error()
-                            : ", got " + f.decision().effect() + " " + f.decision().reason())
-                    .append('\n');
+            sb.append(ExamplesGate.failure(policy, f)).append('\n');
         }
         return sb.toString();
     }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = {"Serve decisions over HTTP: /healthz, /v1/check, the AuthZEN API, /metrics and, with an admin token, "
                 + "/v1/admin/reload.",
             "Reloads when the registry or policy file changes and on SIGHUP; stops gracefully on SIGTERM."},
-        footer = {"", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start "
+        footer = {"", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start, or with "
+                + "--require-examples when an example fails "
                 + "(every problem is listed); 2 on a usage error."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", converter = AddressConverter.class,
@@ -86,12 +87,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-sighup", description = "Do not reload on SIGHUP.")
     boolean noSighup;
 
+    @Option(names = "--require-examples", description = "Refuse to start (exit 1) when an Example of the package "
+            + "fails against the snapshot. Reloads still swap in a pair whose examples fail, so revocations land.")
+    boolean requireExamples;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config();
+        if (requireExamples) {
+            ExamplesGate.require(registry, policy);
+        }
         if (log != null && log.toAbsolutePath().getParent() != null) {
             // The runbook logs to /var/log/flex-auth/...: a first start creates the directory, like mkdir -p.
             try {

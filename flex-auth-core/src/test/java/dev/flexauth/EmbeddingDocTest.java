@@ -61,7 +61,7 @@ class EmbeddingDocTest {
     private static String compileAndRun(Path dir, String name, String program, Path workDir) throws Exception {
         Path source = dir.resolve(name + ".java");
         Files.writeString(source, program);
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath = classpath();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter diagnostics = new StringWriter();
         boolean compiled = javac.getTask(diagnostics, null, null,
@@ -76,6 +76,21 @@ class EmbeddingDocTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), name + " did not finish in 120 s");
         assertEquals(0, p.exitValue(), Files.readString(err));
         return Files.readString(out);
+    }
+
+    /**
+     * Everything the test itself can see, as a class path: the core is a module (on the module path)
+     * when the tests run as a patch of it, and its dependencies may be on either path.
+     */
+    private static String classpath() {
+        List<String> parts = new ArrayList<>();
+        for (String property : List.of("jdk.module.path", "surefire.test.class.path", "java.class.path")) {
+            String v = System.getProperty(property);
+            if (v != null && !v.isEmpty()) {
+                parts.add(v);
+            }
+        }
+        return String.join(File.pathSeparator, parts);
     }
 
     /** The fenced blocks of docs/embedding.md from heading {@code title} to the next heading. */

@@ -4,7 +4,9 @@ package dev.flexauth;
  * The base of every exception flex-auth throws for input it cannot use: a policy package
  * ({@code PolicyException}), a registry snapshot ({@code RegistryException}), the two together
  * ({@code IncompatibleRegistryException}, {@code LoadException}), a check request
- * ({@code RequestException}), or a decision log that cannot record ({@code DecisionLogException}).
+ * ({@code RequestException}), a decision log that cannot record ({@code DecisionLogException}), an
+ * {@code allowed_signers} file ({@code SignersException}) or a decision log key
+ * ({@code LogKeyException}).
  * Each subtype points at its own fix and its message says what was expected, what was found and
  * where. A deny is never an exception: it is a {@code Decision}.
  *

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Decide one request offline and print the decision.",
             "The request is a JSON object of the package's Request fields, from --request or stdin."},
         footer = {"", "Exit 0 when a decision was made, allow or deny; 1 when the files or the request are invalid."})
-final class CheckCommand implements Callable<Integer> {
+class CheckCommand implements Callable<Integer> {
     @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
     Path registry;
 
@@ -76,7 +76,11 @@ final class CheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** One block per rule evaluated: outcome, effect and reason, name and place, and why. */
+    /**
+     * One block per rule evaluated: the rule (effect and reason, place, name), then a sentence:
+     * whether it matched and what was true of the request ({@code did not match: actor "a" is in
+     * the registry}).
+     */
     static String trace(Trace t, String policyFile, String indent) {
         StringBuilder sb = new StringBuilder(indent).append("explain (rules in evaluation order, up to the first match):\n");
         if (t.rules().isEmpty()) {
@@ -84,13 +88,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>();
         for (Trace.RuleTrace r : t.rules()) {
-            rows.add(List.of(r.outcome().label(), r.effect().label() + " " + r.reason(),
-                    policyFile + ":" + r.pos().line(), "\"" + r.rule() + "\""));
+            rows.add(List.of(r.effect().label() + " " + r.reason(), policyFile + ":" + r.pos().line(), "\"" + r.rule() + "\""));
         }
         String[] lines = Text.table(rows, indent + "  ").split("\n");
         for (int i = 0; i < lines.length; i++) {
+            Trace.RuleTrace r = t.rules().get(i);
             sb.append(lines[i]).append('\n');
-            sb.append(indent).append("      because ").append(t.rules().get(i).because()).append('\n');
+            sb.append(indent).append("      ").append(r.outcome() == Trace.Outcome.MATCHED ? "matched: " : "did not match: ")
+                    .append(r.because()).append('\n');
         }
         return sb.toString();
     }

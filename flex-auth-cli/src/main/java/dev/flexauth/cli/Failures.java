@@ -89,10 +89,15 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             List<Map<String, Object>> problems = new ArrayList<>();
             l.policyDiagnostics().stream().filter(d -> !d.warning()).forEach(d -> problems.add(diagnostic(d)));
             l.registryProblems().forEach(p -> problems.add(registryProblem(null, p)));
-            for (int i = 0; i < problems.size() && i < lines.size(); i++) {
-                problems.get(i).put("text", lines.get(i));
+            int count = problems.size();
+            for (int i = 0; i < lines.size(); i++) {
+                if (i < count) {
+                    problems.get(i).put("text", lines.get(i));
+                } else {
+                    problems.add(new LinkedHashMap<>(Map.of("text", lines.get(i)))); // a hint, e.g. swapped files
+                }
             }
-            return new Mapped("invalid_input", Text.count(lines.size(), "problem") + "; nothing was loaded", lines, problems);
+            return new Mapped("invalid_input", Text.count(count, "problem") + "; nothing was loaded", lines, problems);
         }
         if (ex instanceof RegistryException) {
             RegistryException r = (RegistryException) ex;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.json.Json;
-import dev.flexauth.policy.Example;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.Entity;
@@ -26,6 +25,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,15 +37,23 @@ import picocli.CommandLine.Spec;
 @Command(name = "load-registry", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Validate a registry snapshot and print its summary and digest.",
             "With --policy, also check it against the package's Registry table and run the package's examples."},
-        footer = {"", "Exit 0 when the snapshot is valid (and, with --policy, compatible and every example holds); "
+        footer = {"", "Without --policy only the snapshot's own format is checked: an entity may lack an attribute "
+                + "the policy needs, which serve and check refuse. Give --policy before handing the snapshot over.",
+            "", "Exit 0 when the snapshot is valid (and, with --policy, compatible and every example holds); "
                 + "1 otherwise, with every problem and its JSON path on stderr."})
 final class LoadRegistryCommand implements Callable<Integer> {
     /** The type attribute that gets a count per value in the summary. */
     private static final String TYPE = "type";
     /** As the server's default limit. */
     private static final long MAX_SNAPSHOT_BYTES = 512L << 20;
+    /** Without --policy an entity may lack any attribute: say so, since the snapshot is not yet fit for serving. */
+    static final String NOT_CHECKED = "not checked: give --policy POLICY to check each entity against the package's "
+            + "Registry table and run its examples";
 
-    @Option(names = "--file", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
+    Path positional;
+
+    @Option(names = "--file", paramLabel = "SNAPSHOT", description = "The registry snapshot, named (as the runbook gives it).")
     Path file;
 
     @Option(names = "--policy", paramLabel = "POLICY", description = "A policy package (Markdown) to check the snapshot against.")
@@ -61,6 +70,17 @@ final class LoadRegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // verify-log and diff take their files as arguments; the runbook's --file keeps working.
+        if (file == null && positional == null) {
+            throw new ParameterException(spec.commandLine(), "missing the snapshot: give it as SNAPSHOT or with --file SNAPSHOT");
+        }
+        if (file != null && positional != null) {
+            throw new ParameterException(spec.commandLine(), "the snapshot is given twice (" + positional + " and --file "
+                    + file + "); give it once");
+        }
+        if (file == null) {
+            file = positional;
+        }
         PrintWriter out = spec.commandLine().getOut();
         Registry registry;
         PolicyPackage pkg = null;
@@ -107,7 +127,9 @@ final class LoadRegistryCommand implements Callable<Integer> {
         if (signer != null) {
             rows.add(List.of("signed by", signer + " of " + registrySigners));
         }
-        if (pkg != null) {
+        if (pkg == null) {
+            rows.add(List.of("policy", NOT_CHECKED));
+        } else {
             rows.add(List.of("policy", pkg.name() + " " + pkg.version() + ", " + pkg.digest()));
             List<String> needs = new ArrayList<>();
             pkg.registry().kinds().forEach((kind, attrs) -> needs.add(kind + " (" + String.join(", ", attrs.keySet()) + ")"));
@@ -117,13 +139,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
         }
         StringBuilder sb = new StringBuilder(Text.table(rows, ""));
         for (ExampleResult f : failures) {
-            Example e = f.example();
-            sb.append("  FAILED ").append(policy).append(':').append(e.pos().line())
-                    .append(e.description().isEmpty() ? "" : " (" + e.description() + ")")
-                    .append(": expected ").append(e.effect()).append(' ').append(e.reason())
-                    .append(f.decision() == null ? ", but the request is invalid: " + f.error()
-                            : ", got " + f.decision().effect() + " " + f.decision().reason())
-                    .append('\n');
+            sb.append(ExamplesGate.failure(policy, f)).append('\n');
         }
         return sb.toString();
     }
@@ -159,7 +175,9 @@ final class LoadRegistryCommand implements Callable<Integer> {
             s.put("allowed_signers", registrySigners.toString());
             s.put("line", signer.line());
         }
-        if (pkg != null) {
+        if (pkg == null) {
+            o.put("not_checked", NOT_CHECKED);
+        } else {
             ObjectNode p = o.putObject("policy");
             p.put("file", policy.toString());
             p.put("package", pkg.name());

@@ -46,6 +46,7 @@ public final class Main implements Runnable {
             ServeCommand.class,
             LoadRegistryCommand.class,
             CheckCommand.class,
+            ExplainCommand.class,
             TestCommand.class,
             VerifyLogCommand.class,
             DiffCommand.class,

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             "Reloads when the registry or policy file changes and on SIGHUP; stops gracefully on SIGTERM."},
         footer = {"", "DURATION: a number and a unit, ms, s, m, h or d (250ms, 1s, 36h, 7d), or ISO-8601 (PT36H).",
             "", "Exit 0 after a graceful stop on SIGTERM or SIGINT; 1 when the server cannot start, e.g. a registry or "
-                + "policy that is not a valid regular file (every problem is listed); 2 on a usage error."})
+                + "policy that is not a valid regular file, or with --require-examples when an example fails (every problem "
+                + "is listed); 2 on a usage error."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", converter = AddressConverter.class,
             description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 in a container; port 0 picks a free port).")
@@ -119,12 +120,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-sighup", description = "Do not reload on SIGHUP.")
     boolean noSighup;
 
+    @Option(names = "--require-examples", description = "Refuse to start (exit 1) when an Example of the package "
+            + "fails against the snapshot. Reloads still swap in a pair whose examples fail, so revocations land.")
+    boolean requireExamples;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config();
+        if (requireExamples) {
+            ExamplesGate.require(registry, policy);
+        }
         if (log != null && log.toAbsolutePath().getParent() != null) {
             // The runbook logs to /var/log/flex-auth/...: a first start creates the directory, like mkdir -p.
             try {

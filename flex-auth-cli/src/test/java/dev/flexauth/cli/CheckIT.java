@@ -49,12 +49,13 @@ class CheckIT {
                 () -> assertEquals(0, r.exit()),
                 () -> assertEquals("effect    deny", r.outLines().get(0)),
                 () -> assertEquals("reason    ttl_out_of_bounds", r.outLines().get(1)),
-                () -> assertEquals("  not matched  deny unknown_actor_resource  " + Cli.POLICY + ":" + unknownRule
+                () -> assertEquals("  deny unknown_actor_resource  " + Cli.POLICY + ":" + unknownRule
                         + "  \"Unknown actors are refused\"", r.outLines().get(5)),
-                () -> assertEquals("      because actor \"agt-state-hub-bridge\" is unknown is false", r.outLines().get(6)),
-                () -> assertEquals("  matched      deny ttl_out_of_bounds       " + Cli.POLICY + ":" + ttlRule
+                () -> assertEquals("      did not match: actor \"agt-state-hub-bridge\" is in the registry", r.outLines().get(6)),
+                () -> assertEquals("      did not match: principal is absent", r.outLines().get(12)),
+                () -> assertEquals("  deny ttl_out_of_bounds       " + Cli.POLICY + ":" + ttlRule
                         + "  \"The TTL stays within the actor's maximum\"", r.outLines().get(13)),
-                () -> assertEquals("      because ttl_hours 999 is present; ttl_hours 999 > actor.max_ttl_hours 24",
+                () -> assertEquals("      matched: ttl_hours 999 is present and ttl_hours 999 is more than actor.max_ttl_hours 24",
                         r.outLines().get(14)),
                 () -> assertEquals(15, r.outLines().size()));
     }

@@ -27,7 +27,28 @@ class LoadRegistryIT {
                         "source    ops-warden, inventory production, generated at 2026-06-23T00:00:00Z",
                         "entities  4",
                         "  actor   4  (type: adm 1, agt 2, atm 1)",
-                        "digest    " + digestOf(Cli.REGISTRY)), r.outLines()));
+                        "digest    " + digestOf(Cli.REGISTRY),
+                        "policy    not checked: give --policy POLICY to check each entity against the package's "
+                                + "Registry table and run its examples"), r.outLines()));
+    }
+
+    /** Issue 16: the format allows an entity without an attribute; without --policy the summary says what it left unchecked. */
+    @Test
+    void withoutThePolicyAnEntityLackingAnAttributePassesAndTheSummarySaysWhatWasNotChecked() throws Exception {
+        String file = Cli.FIXTURE_DIR + "registry_actor_without_principal.json";
+        Cli.Result plain = Cli.run("load-registry", "--file", file);
+        Cli.Result json = Cli.run("load-registry", "--file", file, "--json");
+        Cli.Result gated = Cli.run("load-registry", "--file", file, "--policy", Cli.POLICY);
+        assertAll(plain + "\n" + json + "\n" + gated,
+                () -> assertEquals(0, plain.exit()),
+                () -> assertEquals("policy    not checked: give --policy POLICY to check each entity against the package's "
+                        + "Registry table and run its examples", plain.outLines().get(plain.outLines().size() - 1)),
+                () -> assertEquals(0, json.exit()),
+                () -> assertEquals("not checked: give --policy POLICY to check each entity against the package's "
+                        + "Registry table and run its examples", Json.MAPPER.readTree(json.out()).get("not_checked").asText()),
+                () -> assertEquals(1, gated.exit()),
+                () -> assertEquals(List.of(file + ": entities.actor[0]: missing attribute \"principal\" (string), "
+                        + "which the policy's Registry table declares"), gated.errLines()));
     }
 
     @Test

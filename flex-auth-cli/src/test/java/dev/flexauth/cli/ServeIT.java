@@ -113,7 +113,7 @@ class ServeIT {
                         + "but found '8080'", r.errLines().get(0)));
     }
 
-    private static int awaitPort(Process p, Path err) throws Exception {
+    static int awaitPort(Process p, Path err) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.readString(err));
@@ -128,7 +128,7 @@ class ServeIT {
         throw new AssertionError("serve did not report its address within 60 s:\n" + Files.readString(err));
     }
 
-    private static HttpResponse<String> awaitHealthy(HttpClient http, int port) throws Exception {
+    static HttpResponse<String> awaitHealthy(HttpClient http, int port) throws Exception {
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
                 .timeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> last = null;
@@ -141,7 +141,7 @@ class ServeIT {
         return last;
     }
 
-    private static HttpResponse<String> check(HttpClient http, int port, String body) throws Exception {
+    static HttpResponse<String> check(HttpClient http, int port, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/check"))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

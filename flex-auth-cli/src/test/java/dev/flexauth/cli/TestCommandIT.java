@@ -41,9 +41,9 @@ class TestCommandIT {
                         "  expected  allow signing_policy_matched",
                         "  actual    deny ttl_out_of_bounds",
                         "  explain (rules in evaluation order, up to the first match):"), r.outLines().subList(0, 5)),
-                () -> assertEquals("    matched      deny ttl_out_of_bounds       policy_failing_example.md:94  "
+                () -> assertEquals("    deny ttl_out_of_bounds       policy_failing_example.md:94  "
                         + "\"The TTL stays within the actor's maximum\"", r.outLines().get(13)),
-                () -> assertEquals("        because ttl_hours 49 is present; ttl_hours 49 > actor.max_ttl_hours 48",
+                () -> assertEquals("        matched: ttl_hours 49 is present and ttl_hours 49 is more than actor.max_ttl_hours 48",
                         r.outLines().get(14)),
                 () -> assertEquals("18 passed, 1 failed", r.outLines().get(r.outLines().size() - 1)));
     }

@@ -59,8 +59,8 @@ public final class Engine {
 
     /** Compiles {@code policy} against {@code registry}. */
     public static Engine of(PolicyPackage policy, Registry registry) throws IncompatibleRegistryException {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(policy, "policy is null; read one with PolicyReader.read");
+        Objects.requireNonNull(registry, "registry is null; load one with RegistryLoader");
         List<String> mismatches = registry.mismatches(policy.registry());
         if (!mismatches.isEmpty()) {
             throw new IncompatibleRegistryException(mismatches);
@@ -143,6 +143,7 @@ public final class Engine {
     }
 
     private Decision decide(Request request, boolean explain) {
+        Objects.requireNonNull(request, "request is null; build one with engine.request()");
         requireCompatible(request);
         long id = DecisionIds.next();
         if (freshness != null && freshness.stale()) {
@@ -221,7 +222,7 @@ public final class Engine {
                     Explainer.Result res = ex.eval(r.rule().condition());
                     outcome = res.value() == Cond.TRUE ? Trace.Outcome.MATCHED
                             : res.value() == Cond.FALSE ? Trace.Outcome.NOT_MATCHED : Trace.Outcome.UNDECIDED;
-                    because = String.join("; ", res.because());
+                    because = String.join(" and ", res.because());
                 }
                 out.add(new Trace.RuleTrace(r.rule().name(), r.rule().pos(), r.effect(), r.reason(), outcome, because));
                 if (outcome == Trace.Outcome.MATCHED) {

@@ -14,6 +14,7 @@ import dev.flexauth.registry.SnapshotSigners;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Loads a registry snapshot and a policy package from files and validates them together, the
@@ -42,6 +43,9 @@ public final class EngineLoader {
 
     /** A loader that refuses registry snapshots larger than {@code bytes} before reading them. */
     public static EngineLoader withMaxRegistryBytes(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("maxRegistryBytes must be positive, got " + bytes);
+        }
         return new EngineLoader(bytes, null, Clock.systemUTC());
     }
 
@@ -66,6 +70,8 @@ public final class EngineLoader {
 
     /** Loads the pair; the examples are not run here (see {@link Engine#runExamples()}). */
     public Engine load(Path registryFile, Path policyFile) throws LoadException {
+        Objects.requireNonNull(registryFile, "registryFile is null; pass the path of a registry snapshot (JSON)");
+        Objects.requireNonNull(policyFile, "policyFile is null; pass the path of a policy package (Markdown)");
         PolicyPackage policy = null;
         List<Diagnostic> diagnostics = List.of();
         try {

@@ -43,7 +43,7 @@ final class Explainer {
             return new Result(Cond.not(inner.value()), inner.because());
         }
         int v = leaf(e);
-        return new Result(v, List.of(render(e) + suffix(v)));
+        return new Result(v, List.of(sentence(e, v)));
     }
 
     /** And (dominant FALSE) or Or (dominant TRUE): the first dominant operand decides, else all do. */
@@ -128,21 +128,82 @@ final class Explainer {
         return schema.field(ref.field()).orElseThrow().slot();
     }
 
-    /** A leaf with the values it saw: {@code ttl_hours 72 > actor.max_ttl_hours 48}. */
-    private String render(Expr e) {
+    /**
+     * What is true of a leaf, in a plain sentence with the values seen, whichever way it came out:
+     * {@code ttl_hours 72 is more than actor.max_ttl_hours 48}, {@code actor "a" is in the registry},
+     * {@code subject "s" is not in actor.allowed_subjects ["a"]}. A leaf that could not be decided
+     * says which value was missing. Each sentence holds on its own, so the sentences of a rule read
+     * joined by "and", under any {@code not}.
+     */
+    private String sentence(Expr e, int v) {
+        if (v == Cond.UNDECIDED) {
+            return missing(e) + ", so " + Printer.print(e) + " cannot hold";
+        }
+        boolean holds = v == Cond.TRUE;
         if (e instanceof Expr.Compare) {
             Expr.Compare c = (Expr.Compare) e;
-            return side(c.left()) + " " + c.op().symbol() + " " + side(c.right());
+            return side(c.left()) + " " + words(holds ? c.op() : negation(c.op())) + " " + side(c.right());
         }
         if (e instanceof Expr.In) {
             Expr.In in = (Expr.In) e;
-            return side(in.item()) + (in.negated() ? " not in " : " in ") + side(in.list());
+            return side(in.item()) + (holds != in.negated() ? " is in " : " is not in ") + side(in.list());
         }
         if (e instanceof Expr.Test) {
             Expr.Test t = (Expr.Test) e;
-            return side(t.operand()) + " is " + t.kind().word();
+            Expr.Ref ref = (Expr.Ref) t.operand();
+            Object value = request[slot(ref)];
+            switch (t.kind()) {
+                case PRESENT:
+                case MISSING:
+                    return value == null ? ref.path() + " is absent" : side(ref) + " is present";
+                default:
+                    boolean known = entities[entityIndexBySlot[slot(ref)]] != null;
+                    return side(ref) + (known ? " is in the registry" : " is not in the registry");
+            }
         }
-        return side(e);
+        return ((Expr.Ref) e).path() + " is " + holds;
+    }
+
+    /** Why a leaf could not be decided: the first value it needed that was not there. */
+    private String missing(Expr e) {
+        List<Expr> operands = e instanceof Expr.Compare ? List.of(((Expr.Compare) e).left(), ((Expr.Compare) e).right())
+                : e instanceof Expr.In ? List.of(((Expr.In) e).item(), ((Expr.In) e).list())
+                : e instanceof Expr.Test ? List.of(((Expr.Test) e).operand()) : List.of(e);
+        for (Expr op : operands) {
+            if (op instanceof Expr.Ref && value(op) == null) {
+                Expr.Ref ref = (Expr.Ref) op;
+                Object key = request[slot(ref)];
+                if (!ref.isAttribute() || key == null) {
+                    return ref.field() + " is absent";
+                }
+                return entities[entityIndexBySlot[slot(ref)]] == null
+                        ? ref.field() + " " + show(key) + " is not in the registry"
+                        : ref.path() + " is absent";
+            }
+        }
+        return Printer.print(e) + " cannot be evaluated";
+    }
+
+    private static String words(Expr.CompareOp op) {
+        switch (op) {
+            case EQ: return "is";
+            case NE: return "is not";
+            case LT: return "is less than";
+            case LE: return "is at most";
+            case GT: return "is more than";
+            default: return "is at least";
+        }
+    }
+
+    private static Expr.CompareOp negation(Expr.CompareOp op) {
+        switch (op) {
+            case EQ: return Expr.CompareOp.NE;
+            case NE: return Expr.CompareOp.EQ;
+            case LT: return Expr.CompareOp.GE;
+            case LE: return Expr.CompareOp.GT;
+            case GT: return Expr.CompareOp.LE;
+            default: return Expr.CompareOp.LT;
+        }
     }
 
     private String side(Expr e) {
@@ -165,9 +226,5 @@ final class Explainer {
             return ((List<?>) v).stream().map(Explainer::show).collect(Collectors.joining(", ", "[", "]"));
         }
         return Printer.literal(v);
-    }
-
-    private static String suffix(int v) {
-        return v == Cond.TRUE ? "" : v == Cond.FALSE ? " is false" : " is undecided";
     }
 }

@@ -84,7 +84,7 @@ public final class Request {
         private final Object[] values;
 
         private Builder(RequestSchema schema) {
-            this.schema = Objects.requireNonNull(schema, "schema");
+            this.schema = Objects.requireNonNull(schema, "schema is null; use engine.request() or policy.request()");
             this.values = new Object[schema.size()];
         }
 
@@ -94,6 +94,7 @@ public final class Request {
          * {@code null} leaves an optional field absent.
          */
         public Builder put(String field, Object value) throws RequestException {
+            Objects.requireNonNull(field, "field is null; pass a field name of the policy's Request table");
             // A package cannot declare a field named like a secret, so only unknown names need the check.
             Field f = schema.field(field).orElse(null);
             if (f == null) {

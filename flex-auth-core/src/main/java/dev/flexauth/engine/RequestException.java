@@ -1,13 +1,16 @@
 package dev.flexauth.engine;
 
+import dev.flexauth.FlexAuthException;
 import dev.flexauth.reason.RequestCode;
 
 /**
  * A check request cannot be evaluated: it is not well-formed for the policy package (unknown or
  * missing field, wrong type) or it carries secret material. The message names the field and
  * says what to fix; it never repeats a secret value.
+ *
+ * <p>Unchecked, like every {@link FlexAuthException}.
  */
-public final class RequestException extends Exception {
+public final class RequestException extends FlexAuthException {
     private static final long serialVersionUID = 1L;
 
     private final RequestCode code;

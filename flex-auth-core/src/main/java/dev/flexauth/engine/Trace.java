@@ -33,6 +33,12 @@ public record Trace(List<RuleTrace> rules) {
         public String label() {
             return label;
         }
+
+        /** The {@link #label()}, as in the explain output. */
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 
     /**

@@ -125,5 +125,11 @@ public record VerifyReport(
         public String code() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The {@link #code()}, as in the report. */
+        @Override
+        public String toString() {
+            return code();
+        }
     }
 }

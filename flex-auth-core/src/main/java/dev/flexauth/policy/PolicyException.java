@@ -1,13 +1,16 @@
 package dev.flexauth.policy;
 
+import dev.flexauth.FlexAuthException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * A policy package was refused. Carries every error found (and the warnings), sorted by
  * position; nothing of the package is usable.
+ *
+ * <p>Unchecked, like every {@link FlexAuthException}.
  */
-public final class PolicyException extends Exception {
+public final class PolicyException extends FlexAuthException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<Diagnostic> diagnostics;

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.commonmark.ext.front.matter.YamlFrontMatterBlock;
@@ -72,6 +73,7 @@ public final class PolicyReader {
      * most {@value #MAX_BYTES} bytes, read within {@link RegularFile#DEFAULT_DEADLINE}.
      */
     public static PolicyPackage read(Path file) throws PolicyException {
+        Objects.requireNonNull(file, "file is null; pass the path of a policy package (Markdown)");
         String name = file.toString();
         byte[] bytes;
         try {
@@ -86,6 +88,8 @@ public final class PolicyReader {
 
     /** Reads a package from its UTF-8 bytes; {@code file} names it in diagnostics. */
     public static PolicyPackage read(byte[] bytes, String file) throws PolicyException {
+        Objects.requireNonNull(bytes, "bytes is null; pass the policy package's UTF-8 bytes");
+        Objects.requireNonNull(file, "file is null; pass the name diagnostics should give the package");
         if (bytes.length > MAX_BYTES) {
             throw single(file, DiagnosticCode.MISSING_SECTION, "the policy file is larger than " + MAX_BYTES + " bytes");
         }
@@ -96,12 +100,26 @@ public final class PolicyReader {
         } catch (CharacterCodingException e) {
             throw single(file, DiagnosticCode.SYNTAX_ERROR, "the policy file is not valid UTF-8; save it as UTF-8");
         }
+        if (looksLikeJson(text)) {
+            throw single(file, DiagnosticCode.NOT_A_POLICY, NOT_A_POLICY);
+        }
         return new Reading(file, text, digest(bytes)).run();
     }
 
     /** Reads a package from Markdown text; {@code file} names it in diagnostics. */
     public static PolicyPackage read(String markdown, String file) throws PolicyException {
+        Objects.requireNonNull(markdown, "markdown is null; pass the policy package's text");
         return read(markdown.getBytes(StandardCharsets.UTF_8), file);
+    }
+
+    /** What a JSON file given as the policy is told, instead of a "missing section" for each section. */
+    static final String NOT_A_POLICY = "this file is JSON, not a Markdown policy package; "
+            + "is it the registry snapshot? Pass the policy package (the .md file) as the policy";
+
+    /** A policy package never starts with a JSON object or array; a registry snapshot does. */
+    private static boolean looksLikeJson(String text) {
+        String t = text.stripLeading();
+        return t.startsWith("{") || t.startsWith("[");
     }
 
     private static PolicyException single(String file, DiagnosticCode code, String message) {

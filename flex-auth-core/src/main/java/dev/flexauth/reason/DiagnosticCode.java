@@ -7,6 +7,7 @@ package dev.flexauth.reason;
  */
 public enum DiagnosticCode {
     // Policy package: Markdown structure.
+    NOT_A_POLICY("not_a_policy", "the file is JSON, not Markdown: a registry snapshot given where a policy package belongs"),
     MISSING_SECTION("missing_section", "a required section (metadata, Request, Reasons, rules) is absent"),
     BAD_METADATA("bad_metadata", "the front matter lacks a key, has an unknown key or a bad value"),
     BAD_TABLE("bad_table", "a table lacks a required column, has an unknown column or a malformed cell"),
@@ -41,6 +42,12 @@ public enum DiagnosticCode {
     /** The stable, lowercase code printed in diagnostics. */
     public String code() {
         return code;
+    }
+
+    /** The {@link #code()}, as in messages and JSON. */
+    @Override
+    public String toString() {
+        return code();
     }
 
     /** One line saying what the code means. */

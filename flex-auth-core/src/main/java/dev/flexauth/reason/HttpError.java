@@ -37,6 +37,12 @@ public enum HttpError {
         return code;
     }
 
+    /** The {@link #code()}, as in messages and JSON. */
+    @Override
+    public String toString() {
+        return code();
+    }
+
     /** The HTTP status sent with the code. */
     public int status() {
         return status;

@@ -8,6 +8,7 @@ public enum RegistryCode {
     UNREADABLE("unreadable", "the file cannot be read"),
     TOO_LARGE("too_large", "the document exceeds a configured size limit"),
     INVALID_JSON("invalid_json", "the bytes are not one well-formed UTF-8 JSON document"),
+    NOT_A_SNAPSHOT("not_a_snapshot", "the file is Markdown, not JSON: a policy package given where a snapshot belongs"),
     TRAILING_CONTENT("trailing_content", "something follows the JSON document"),
     DUPLICATE_KEY("duplicate_key", "an object has the same member twice"),
     WRONG_TYPE("wrong_type", "a value has the wrong JSON type"),
@@ -34,6 +35,12 @@ public enum RegistryCode {
     /** The stable, lowercase code. */
     public String code() {
         return code;
+    }
+
+    /** The {@link #code()}, as in messages and JSON. */
+    @Override
+    public String toString() {
+        return code();
     }
 
     /** One line saying what the code means. */

@@ -26,6 +26,12 @@ public enum RequestCode {
         return code;
     }
 
+    /** The {@link #code()}, as in messages and JSON. */
+    @Override
+    public String toString() {
+        return code();
+    }
+
     /** One line saying what the code means. */
     public String doc() {
         return doc;

@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * by {@link #builder(Source)} from Java. Immutable and thread-safe; share one instance freely.
  */
 public final class Registry {
+    /** The most entity-level mismatches {@link #mismatches} lists one by one. */
+    public static final int MAX_MISMATCHES = 200;
+
     private final Source source;
     private final int formatVersion;
     private final Map<String, EntityKind> kinds;
@@ -75,26 +78,52 @@ public final class Registry {
     }
 
     /**
-     * What this snapshot lacks or has in excess of {@code schema}, as messages; empty if it
-     * satisfies it. The loader reports the same problems with JSON paths when given the schema.
+     * What this snapshot lacks of {@code schema}, as messages; empty if it satisfies it: every
+     * declared kind is present, and every entity of it has every declared attribute, of the
+     * declared type. A snapshot loaded without the schema (or built in Java) may have entities
+     * that lack an attribute; an engine built on it would read the attribute as absent and could
+     * allow with missing outputs, so {@code Engine.of} refuses it. At most
+     * {@value #MAX_MISMATCHES} entity messages are listed, then a count of the rest. The loader
+     * reports the same problems with JSON paths when given the schema.
      */
     public List<String> mismatches(RegistrySchema schema) {
         List<String> out = new ArrayList<>();
+        long[] more = {0};
         schema.kinds().forEach((kindName, attrs) -> {
             EntityKind kind = kinds.get(kindName);
             if (kind == null) {
                 out.add("the snapshot has no entity kind \"" + kindName + "\"");
                 return;
             }
+            List<String> names = new ArrayList<>();
+            List<Integer> slots = new ArrayList<>();
             attrs.forEach((attr, type) -> {
                 Optional<AttributeType> actual = kind.layout().typeOf(attr);
                 if (actual.isEmpty()) {
                     out.add("kind \"" + kindName + "\" has no attribute \"" + attr + "\" (" + type + ")");
                 } else if (actual.get() != type) {
                     out.add("attribute \"" + kindName + "." + attr + "\" is " + actual.get() + ", expected " + type);
+                } else {
+                    names.add(attr);
+                    slots.add(kind.layout().slotOf(attr));
                 }
             });
+            for (Entity e : kind.entities()) {
+                for (int i = 0; i < slots.size(); i++) {
+                    if (e.valueAt(slots.get(i)) == null) {
+                        if (out.size() < MAX_MISMATCHES) {
+                            out.add(kindName + " \"" + e.id() + "\" lacks attribute \"" + names.get(i) + "\" ("
+                                    + attrs.get(names.get(i)) + "), which the policy's Registry table declares");
+                        } else {
+                            more[0]++;
+                        }
+                    }
+                }
+            }
         });
+        if (more[0] > 0) {
+            out.add("... and " + more[0] + " more missing attributes");
+        }
         return out;
     }
 

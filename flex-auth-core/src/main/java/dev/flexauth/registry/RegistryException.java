@@ -1,12 +1,15 @@
 package dev.flexauth.registry;
 
+import dev.flexauth.FlexAuthException;
 import java.util.List;
 
 /**
  * A registry snapshot could not be used. Carries every problem found, each with its JSON path;
  * nothing of the snapshot was applied.
+ *
+ * <p>Unchecked, like every {@link FlexAuthException}.
  */
-public final class RegistryException extends Exception {
+public final class RegistryException extends FlexAuthException {
     private static final long serialVersionUID = 1L;
     private static final int SHOWN_IN_MESSAGE = 20;
 

@@ -16,6 +16,9 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -27,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -83,6 +87,7 @@ public final class RegistryLoader {
      * limit and {@link RegularFile#DEFAULT_DEADLINE}.
      */
     public Registry load(Path file) throws RegistryException {
+        Objects.requireNonNull(file, "file is null; pass the path of a registry snapshot (JSON)");
         String name = file.toString();
         try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
             return load(in, name);
@@ -96,6 +101,8 @@ public final class RegistryLoader {
 
     /** Loads the snapshot in {@code json}; {@code name} labels it in messages. */
     public Registry load(byte[] json, String name) throws RegistryException {
+        Objects.requireNonNull(json, "json is null; pass the snapshot's UTF-8 bytes");
+        Objects.requireNonNull(name, "name is null; pass the name messages should give the snapshot");
         if (json.length > maxBytes) {
             throw tooLarge(name, json.length);
         }
@@ -110,8 +117,8 @@ public final class RegistryLoader {
         BufferedInputStream in = new BufferedInputStream(new Limited(raw, maxBytes), 1 << 16);
         StrictUtf8 checked = new StrictUtf8(in);
         Parse p = new Parse(name);
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
+        in.mark(HEAD);
+        byte[] head = in.readNBytes(HEAD);
         in.reset();
         if (looksLikeUtf16or32(head)) {
             p.problem("", RegistryCode.INVALID_JSON,
@@ -131,6 +138,10 @@ public final class RegistryLoader {
                     + "; a registry snapshot is at most " + MAX_DEPTH + " levels deep");
         } catch (JsonParseException e) {
             String msg = e.getOriginalMessage();
+            if (looksLikeMarkdown(head)) {
+                p.problem("", RegistryCode.NOT_A_SNAPSHOT, NOT_A_SNAPSHOT);
+                throw p.failure();
+            }
             String hint = msg.contains("UTF-8") || msg.contains("UTF8")
                     ? "not valid UTF-8: " + msg : "not well-formed JSON: " + msg;
             p.problem("", RegistryCode.INVALID_JSON, "line " + e.getLocation().getLineNr()
@@ -143,6 +154,19 @@ public final class RegistryLoader {
             throw p.failure();
         }
         return registry;
+    }
+
+    /** What a Markdown file given as the snapshot is told, instead of a JSON parser's complaint about "#". */
+    static final String NOT_A_SNAPSHOT = "this file is Markdown, not a JSON registry snapshot; "
+            + "is it the policy package? Pass the registry snapshot (the .json file) as the registry";
+
+    /** Bytes looked at before parsing: enough for a byte order mark and for the first Markdown marker. */
+    private static final int HEAD = 64;
+
+    /** Starts (after blank space) with a heading or front matter, as every policy package does. */
+    private static boolean looksLikeMarkdown(byte[] head) {
+        String t = new String(head, StandardCharsets.ISO_8859_1).stripLeading();
+        return t.startsWith("#") || t.startsWith("---");
     }
 
     private static boolean looksLikeUtf16or32(byte[] head) {
@@ -932,7 +956,8 @@ public final class RegistryLoader {
 
         /** Checks snapshots against {@code schema} (a policy package's Registry table). */
         public Builder schema(RegistrySchema schema) {
-            this.schema = schema;
+            this.schema = Objects.requireNonNull(schema,
+                    "schema is null; pass policy.registry(), or RegistrySchema.none() to check no Registry table");
             return this;
         }
 

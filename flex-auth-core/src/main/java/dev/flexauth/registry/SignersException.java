@@ -1,5 +1,6 @@
 package dev.flexauth.registry;
 
+import dev.flexauth.FlexAuthException;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * format or name what flex-auth does not verify. Carries every problem, each as
  * {@code file:line: message}; nothing of the file was applied.
  */
-public final class SignersException extends Exception {
+public final class SignersException extends FlexAuthException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<String> problems;

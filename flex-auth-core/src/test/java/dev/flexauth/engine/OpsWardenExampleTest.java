@@ -76,6 +76,6 @@ class OpsWardenExampleTest {
         Trace.RuleTrace last = d.trace().orElseThrow().rules().get(d.trace().get().rules().size() - 1);
         assertEquals("The TTL stays within the actor's maximum", last.rule());
         assertEquals(Trace.Outcome.MATCHED, last.outcome());
-        assertEquals("ttl_hours 72 is present; ttl_hours 72 > actor.max_ttl_hours 48", last.because());
+        assertEquals("ttl_hours 72 is present and ttl_hours 72 is more than actor.max_ttl_hours 48", last.because());
     }
 }

@@ -1,0 +1,7 @@
+/**
+ * flex-auth, an authorization decision engine. Start at {@link dev.flexauth.engine.EngineLoader}
+ * (load a registry snapshot and a policy package into an {@link dev.flexauth.engine.Engine}) and
+ * {@code docs/embedding.md}. Every exception for unusable input extends
+ * {@link dev.flexauth.FlexAuthException}.
+ */
+package dev.flexauth;

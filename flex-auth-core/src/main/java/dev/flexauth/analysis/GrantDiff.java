@@ -1,10 +1,11 @@
-package dev.flexauth.cli;
+package dev.flexauth.analysis;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Field;
+import dev.flexauth.policy.Printer;
 import dev.flexauth.policy.Rule;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.Entity;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The grants two engines (old and new snapshot, old and new package) differ in. A registry is
@@ -30,12 +32,21 @@ import java.util.TreeSet;
  * and lost, merged back into ranges and alternatives for display.
  *
  * <p>Exact for comparisons of a field with constants and attributes; comparisons between two
- * request fields are sampled at the values of both. Stateless apart from one call's work.
+ * request fields are sampled at the values of both. Stateless apart from one call's work:
+ * {@link #between} may be called from any number of threads.
  */
-final class GrantDiff {
-    /** A merged set of grants for one entity, each line {@code field=value|value ...}. */
-    record EntityGrants(String field, String kind, String id, List<String> gained, List<String> lost) {
-        EntityGrants {
+public final class GrantDiff {
+    /**
+     * A merged set of grants for one entity, each line {@code field=value|value ...}.
+     *
+     * @param field  the entity field of the request, empty when the package has none
+     * @param kind   its entity kind, empty when the package has none
+     * @param id     the entity key, {@code null} when the package has no entity field
+     * @param gained the requests allowed after and denied before, merged into lines
+     * @param lost   the requests allowed before and denied after, merged into lines
+     */
+    public record EntityGrants(String field, String kind, String id, List<String> gained, List<String> lost) {
+        public EntityGrants {
             gained = List.copyOf(gained);
             lost = List.copyOf(lost);
         }
@@ -72,7 +83,7 @@ final class GrantDiff {
     private final Set<String> referenced = new LinkedHashSet<>();
     private final long maxCombinations;
 
-    private GrantDiff(Engine before, Engine after, long maxCombinations) throws CliFailure {
+    private GrantDiff(Engine before, Engine after, long maxCombinations) throws AnalysisException {
         this.before = before;
         this.after = after;
         this.maxCombinations = maxCombinations;
@@ -86,12 +97,17 @@ final class GrantDiff {
         }
     }
 
-    /** The entities whose grants differ, in field order, then id order. */
-    static List<EntityGrants> between(Engine before, Engine after, long maxCombinations) throws CliFailure {
+    /**
+     * The entities whose grants differ, in field order, then id order.
+     *
+     * @throws AnalysisException {@code incompatible_policies} when a request field changes type,
+     *         {@code too_many_combinations} when one entity has more than {@code maxCombinations} requests to try
+     */
+    public static List<EntityGrants> between(Engine before, Engine after, long maxCombinations) throws AnalysisException {
         return new GrantDiff(before, after, maxCombinations).run();
     }
 
-    private List<EntityGrants> run() throws CliFailure {
+    private List<EntityGrants> run() throws AnalysisException {
         List<EntityGrants> out = new ArrayList<>();
         boolean anyEntityField = false;
         long entityFields = fields.stream().filter(f -> f.type().isEntity()).count();
@@ -130,7 +146,7 @@ final class GrantDiff {
         return was != null && is != null && was.attributes().equals(is.attributes());
     }
 
-    private EntityGrants grants(int focus, String key) throws CliFailure {
+    private EntityGrants grants(int focus, String key) throws AnalysisException {
         List<List<Atom>> atoms = new ArrayList<>();
         long total = 1;
         for (int i = 0; i < fields.size(); i++) {
@@ -140,7 +156,7 @@ final class GrantDiff {
         }
         String focusName = focus < 0 ? "request" : fields.get(focus).type().entityKind() + " " + key;
         if (total > maxCombinations) {
-            throw new CliFailure("too_many_combinations", "error: the packages tell apart more than " + maxCombinations
+            throw new AnalysisException("too_many_combinations", "the packages tell apart more than " + maxCombinations
                     + " requests for " + focusName + "; raise --max-combinations to enumerate them anyway");
         }
         List<int[]> gained = new ArrayList<>();
@@ -197,7 +213,7 @@ final class GrantDiff {
 
     // --- The fields and what the rules compare them with.
 
-    private void unionOfFields() throws CliFailure {
+    private void unionOfFields() throws AnalysisException {
         Map<String, Field> byName = new LinkedHashMap<>();
         for (Engine e : List.of(before, after)) {
             for (Field f : e.policy().request().fields()) {
@@ -205,7 +221,7 @@ final class GrantDiff {
                 if (seen == null) {
                     byName.put(f.name(), f);
                 } else if (!seen.type().equals(f.type())) {
-                    throw new CliFailure("incompatible_policies", "error: request field \"" + f.name() + "\" is "
+                    throw new AnalysisException("incompatible_policies", "request field \"" + f.name() + "\" is "
                             + seen.type() + " in the old package and " + f.type()
                             + " in the new one; grants cannot be compared across a change of type");
                 } else if (seen.required() && !f.required()) {
@@ -505,12 +521,19 @@ final class GrantDiff {
                 open = null;
             }
             parts.add(a.kind() == AtomKind.ABSENT ? "absent" : a.kind() == AtomKind.OTHER ? (String) a.value()
-                    : Text.value(a.value()));
+                    : value(a.value()));
         }
         if (open != null) {
             parts.add(range(open));
         }
         return String.join("|", parts);
+    }
+
+    private static String value(Object v) {
+        if (v instanceof List) {
+            return ((List<?>) v).stream().map(GrantDiff::value).collect(Collectors.joining(", ", "[", "]"));
+        }
+        return Printer.literal(v);
     }
 
     private static String range(Atom a) {

@@ -3,21 +3,14 @@ package dev.flexauth.analysis;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
-import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Printer;
-import dev.flexauth.policy.Rule;
-import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.Entity;
-import dev.flexauth.registry.EntityKind;
-import dev.flexauth.registry.Registry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -31,8 +24,9 @@ import java.util.stream.Collectors;
  * combination is decided by both engines; the ones whose decision differs are the grants gained
  * and lost, merged back into ranges and alternatives for display.
  *
- * <p>Exact for comparisons of a field with constants and attributes; comparisons between two
- * request fields are sampled at the values of both. Stateless apart from one call's work:
+ * <p>The requests come from {@link Domain}, the one enumeration that property checking uses too.
+ * Exact for comparisons of a field with constants and attributes; comparisons between two
+ * request fields and list fields are sampled. Stateless apart from one call's work:
  * {@link #between} may be called from any number of threads.
  */
 public final class GrantDiff {
@@ -52,49 +46,18 @@ public final class GrantDiff {
         }
     }
 
-    /** Where a field's interesting values come from. */
-    private sealed interface Source {
-    }
-
-    private record Constant(Object value) implements Source {
-    }
-
-    private record Attribute(String field, String attribute) implements Source {
-    }
-
-    private record FieldValue(String field) implements Source {
-    }
-
-    /** One representative value of a field; ranges stand for every integer from {@code lo} to {@code hi}. */
-    private record Atom(AtomKind kind, Object value, long lo, long hi) {
-        static Atom of(AtomKind kind, Object value) {
-            return new Atom(kind, value, 0, 0);
-        }
-    }
-
-    private enum AtomKind {
-        ABSENT, VALUE, RANGE, OTHER, ANY
-    }
-
     private final Engine before;
     private final Engine after;
-    private final List<Field> fields = new ArrayList<>();
-    private final Map<String, Set<Source>> sources = new LinkedHashMap<>();
-    private final Set<String> referenced = new LinkedHashSet<>();
+    private final Domain domain;
+    private final List<Field> fields;
     private final long maxCombinations;
 
     private GrantDiff(Engine before, Engine after, long maxCombinations) throws AnalysisException {
         this.before = before;
         this.after = after;
         this.maxCombinations = maxCombinations;
-        unionOfFields();
-        for (Engine e : List.of(before, after)) {
-            for (Rule r : e.policy().rules()) {
-                if (r.condition() != null) {
-                    collect(r.condition());
-                }
-            }
-        }
+        this.domain = new Domain(List.of(before, after), List.of(), false);
+        this.fields = domain.fields();
     }
 
     /**
@@ -121,7 +84,7 @@ public final class GrantDiff {
                 continue;
             }
             anyEntityField = true;
-            for (String key : keys(f.type().entityKind())) {
+            for (String key : domain.focusKeys(i, false)) {
                 if (skipUnchanged && unchanged(f.type().entityKind(), key)) {
                     continue;
                 }
@@ -147,11 +110,9 @@ public final class GrantDiff {
     }
 
     private EntityGrants grants(int focus, String key) throws AnalysisException {
-        List<List<Atom>> atoms = new ArrayList<>();
+        List<List<Atom>> atoms = domain.atoms(focus, key);
         long total = 1;
-        for (int i = 0; i < fields.size(); i++) {
-            List<Atom> a = i == focus ? List.of(Atom.of(AtomKind.VALUE, key)) : atoms(fields.get(i), focus, key);
-            atoms.add(a);
+        for (List<Atom> a : atoms) {
             total = saturatingMultiply(total, a.size());
         }
         String focusName = focus < 0 ? "request" : fields.get(focus).type().entityKind() + " " + key;
@@ -165,7 +126,7 @@ public final class GrantDiff {
         Object[] values = new Object[fields.size()];
         for (long n = 0; n < total; n++) {
             for (int i = 0; i < index.length; i++) {
-                values[i] = value(atoms.get(i).get(index[i]));
+                values[i] = atoms.get(i).get(index[i]).value();
             }
             boolean was = allowed(before, values);
             boolean is = allowed(after, values);
@@ -186,7 +147,7 @@ public final class GrantDiff {
         return new EntityGrants(field, kind, key, merge(gained, atoms, focus), merge(lost, atoms, focus));
     }
 
-    private static long saturatingMultiply(long a, long b) {
+    static long saturatingMultiply(long a, long b) {
         long high = Math.multiplyHigh(a, b);
         long low = a * b;
         return high != 0 || low < 0 ? Long.MAX_VALUE : low;
@@ -209,243 +170,6 @@ public final class GrantDiff {
         } catch (RequestException refused) {
             return false; // a request the package refuses as invalid is never allowed
         }
-    }
-
-    // --- The fields and what the rules compare them with.
-
-    private void unionOfFields() throws AnalysisException {
-        Map<String, Field> byName = new LinkedHashMap<>();
-        for (Engine e : List.of(before, after)) {
-            for (Field f : e.policy().request().fields()) {
-                Field seen = byName.get(f.name());
-                if (seen == null) {
-                    byName.put(f.name(), f);
-                } else if (!seen.type().equals(f.type())) {
-                    throw new AnalysisException("incompatible_policies", "request field \"" + f.name() + "\" is "
-                            + seen.type() + " in the old package and " + f.type()
-                            + " in the new one; grants cannot be compared across a change of type");
-                } else if (seen.required() && !f.required()) {
-                    byName.put(f.name(), f); // optional in either: absent is a request to try
-                }
-            }
-        }
-        fields.addAll(byName.values());
-        fields.forEach(f -> sources.put(f.name(), new LinkedHashSet<>()));
-    }
-
-    private void collect(Expr e) {
-        if (e instanceof Expr.Compare) {
-            Expr.Compare c = (Expr.Compare) e;
-            relate(c.left(), c.right());
-            relate(c.right(), c.left());
-        } else if (e instanceof Expr.In) {
-            Expr.In in = (Expr.In) e;
-            mark(in.item());
-            mark(in.list());
-            if (plainField(in.item()) != null) {
-                String f = plainField(in.item());
-                if (in.list() instanceof Expr.ListLiteral) {
-                    ((Expr.ListLiteral) in.list()).items().forEach(l -> sources.get(f).add(new Constant(l.value())));
-                } else {
-                    sources.get(f).add(source(in.list()));
-                }
-            }
-            if (plainField(in.list()) != null && !(in.item() instanceof Expr.ListLiteral)) {
-                sources.get(plainField(in.list())).add(source(in.item()));
-            }
-        } else if (e instanceof Expr.Test) {
-            mark(((Expr.Test) e).operand());
-        } else if (e instanceof Expr.And) {
-            ((Expr.And) e).operands().forEach(this::collect);
-        } else if (e instanceof Expr.Or) {
-            ((Expr.Or) e).operands().forEach(this::collect);
-        } else if (e instanceof Expr.Not) {
-            collect(((Expr.Not) e).operand());
-        } else {
-            mark(e);
-        }
-    }
-
-    private void relate(Expr target, Expr other) {
-        mark(target);
-        String f = plainField(target);
-        if (f != null && !(other instanceof Expr.ListLiteral)) {
-            sources.get(f).add(source(other));
-        }
-    }
-
-    private void mark(Expr e) {
-        if (e instanceof Expr.Ref) {
-            referenced.add(((Expr.Ref) e).field());
-        }
-    }
-
-    private String plainField(Expr e) {
-        if (e instanceof Expr.Ref && !((Expr.Ref) e).isAttribute() && sources.containsKey(((Expr.Ref) e).field())) {
-            return ((Expr.Ref) e).field();
-        }
-        return null;
-    }
-
-    private static Source source(Expr e) {
-        if (e instanceof Expr.Literal) {
-            return new Constant(((Expr.Literal) e).value());
-        }
-        Expr.Ref r = (Expr.Ref) e;
-        return r.isAttribute() ? new Attribute(r.field(), r.attribute()) : new FieldValue(r.field());
-    }
-
-    // --- Representative values.
-
-    private List<Atom> atoms(Field f, int focus, String key) {
-        boolean optional = !f.required();
-        AttributeType type = f.type().wireType();
-        if (!referenced.contains(f.name())) {
-            Object any = optional ? null : type == AttributeType.INTEGER ? (Object) 0L
-                    : type == AttributeType.BOOLEAN ? (Object) Boolean.FALSE
-                    : type == AttributeType.STRING_LIST ? (Object) List.of() : "<any>";
-            return List.of(Atom.of(AtomKind.ANY, any));
-        }
-        List<Atom> out = new ArrayList<>();
-        if (optional) {
-            out.add(Atom.of(AtomKind.ABSENT, null));
-        }
-        if (f.type().isEntity()) {
-            TreeSet<String> keys = keys(f.type().entityKind());
-            keys.forEach(k -> out.add(Atom.of(AtomKind.VALUE, k)));
-            out.add(Atom.of(AtomKind.OTHER, unused("<unknown>", keys)));
-            return out;
-        }
-        Set<Object> values = resolve(f.name(), focus, key);
-        switch (type) {
-            case INTEGER:
-                out.addAll(ranges(values));
-                break;
-            case BOOLEAN:
-                out.add(Atom.of(AtomKind.VALUE, false));
-                out.add(Atom.of(AtomKind.VALUE, true));
-                break;
-            case STRING: {
-                TreeSet<String> strings = strings(values);
-                strings.forEach(s -> out.add(Atom.of(AtomKind.VALUE, s)));
-                out.add(Atom.of(AtomKind.OTHER, unused("<other>", strings)));
-                break;
-            }
-            default: {
-                // Lists are sampled: empty, each value alone, and all values together.
-                TreeSet<String> strings = strings(values);
-                out.add(Atom.of(AtomKind.VALUE, List.of()));
-                strings.forEach(s -> out.add(Atom.of(AtomKind.VALUE, List.of(s))));
-                if (strings.size() > 1) {
-                    out.add(Atom.of(AtomKind.VALUE, List.copyOf(strings)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private Set<Object> resolve(String field, int focus, String key) {
-        String focusField = focus < 0 ? null : fields.get(focus).name();
-        Set<Object> out = new LinkedHashSet<>();
-        for (Source s : sources.get(field)) {
-            if (s instanceof Constant) {
-                out.add(((Constant) s).value());
-            } else if (s instanceof Attribute) {
-                Attribute a = (Attribute) s;
-                String kind = kindOf(a.field());
-                for (Registry r : List.of(before.registry(), after.registry())) {
-                    EntityKind k = r.kinds().get(kind);
-                    if (k == null) {
-                        continue;
-                    }
-                    if (a.field().equals(focusField)) {
-                        addValue(out, k.find(key), a.attribute());
-                    } else {
-                        k.entities().forEach(e -> addValue(out, e, a.attribute()));
-                    }
-                }
-            } else {
-                String other = ((FieldValue) s).field();
-                if (other.equals(focusField)) {
-                    out.add(key);
-                } else if (kindOf(other) != null) {
-                    out.addAll(keys(kindOf(other)));
-                } else {
-                    sources.get(other).stream().filter(o -> o instanceof Constant).forEach(o -> out.add(((Constant) o).value()));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void addValue(Set<Object> out, Entity e, String attribute) {
-        Object v = e == null ? null : e.get(attribute);
-        if (v instanceof List) {
-            out.addAll((List<?>) v);
-        } else if (v != null) {
-            out.add(v);
-        }
-    }
-
-    private String kindOf(String field) {
-        for (Field f : fields) {
-            if (f.name().equals(field)) {
-                return f.type().entityKind();
-            }
-        }
-        return null;
-    }
-
-    private TreeSet<String> keys(String kind) {
-        TreeSet<String> keys = new TreeSet<>();
-        for (Registry r : List.of(before.registry(), after.registry())) {
-            EntityKind k = r.kinds().get(kind);
-            if (k != null) {
-                k.entities().forEach(e -> keys.add(e.id()));
-            }
-        }
-        return keys;
-    }
-
-    private static TreeSet<String> strings(Set<Object> values) {
-        TreeSet<String> out = new TreeSet<>();
-        values.stream().filter(v -> v instanceof String).forEach(v -> out.add((String) v));
-        return out;
-    }
-
-    private static String unused(String base, Set<String> taken) {
-        String s = base;
-        for (int i = 2; taken.contains(s); i++) {
-            s = base.substring(0, base.length() - 1) + "-" + i + ">";
-        }
-        return s;
-    }
-
-    /** The integers cut at every bound: below the least, each bound, between bounds, above the greatest. */
-    private static List<Atom> ranges(Set<Object> values) {
-        TreeSet<Long> bounds = new TreeSet<>();
-        values.stream().filter(v -> v instanceof Long).forEach(v -> bounds.add((Long) v));
-        List<Atom> out = new ArrayList<>();
-        long next = Long.MIN_VALUE; // the least integer not yet in a range
-        for (long b : bounds) {
-            if (b > next) {
-                out.add(new Atom(AtomKind.RANGE, null, next, b - 1));
-            }
-            out.add(new Atom(AtomKind.RANGE, null, b, b));
-            if (b == Long.MAX_VALUE) {
-                return out;
-            }
-            next = b + 1;
-        }
-        out.add(new Atom(AtomKind.RANGE, null, next, Long.MAX_VALUE));
-        return out;
-    }
-
-    private static Object value(Atom a) {
-        if (a.kind() == AtomKind.RANGE) {
-            return a.lo() == Long.MIN_VALUE ? a.hi() : a.lo();
-        }
-        return a.value();
     }
 
     // --- Merging combinations back into readable lines.
@@ -486,7 +210,7 @@ public final class GrantDiff {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < fields.size(); i++) {
                 List<Atom> a = atoms.get(i);
-                if (i == focus || a.get(0).kind() == AtomKind.ANY) {
+                if (i == focus || a.get(0).kind() == Atom.Kind.ANY) {
                     continue;
                 }
                 parts.add(fields.get(i).name() + "=" + show(t.get(i), a));
@@ -505,9 +229,9 @@ public final class GrantDiff {
         Atom open = null; // a range being extended over adjacent ranges
         for (int i : chosen) {
             Atom a = atoms.get(i);
-            if (a.kind() == AtomKind.RANGE) {
+            if (a.kind() == Atom.Kind.RANGE) {
                 if (open != null && open.hi() != Long.MAX_VALUE && open.hi() + 1 == a.lo()) {
-                    open = new Atom(AtomKind.RANGE, null, open.lo(), a.hi());
+                    open = Atom.range(open.lo(), a.hi());
                     continue;
                 }
                 if (open != null) {
@@ -520,7 +244,7 @@ public final class GrantDiff {
                 parts.add(range(open));
                 open = null;
             }
-            parts.add(a.kind() == AtomKind.ABSENT ? "absent" : a.kind() == AtomKind.OTHER ? (String) a.value()
+            parts.add(a.kind() == Atom.Kind.ABSENT ? "absent" : a.kind() == Atom.Kind.OTHER ? (String) a.value()
                     : value(a.value()));
         }
         if (open != null) {

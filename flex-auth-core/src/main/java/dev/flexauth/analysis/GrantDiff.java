@@ -25,8 +25,11 @@ import java.util.stream.Collectors;
  * and lost, merged back into ranges and alternatives for display.
  *
  * <p>The requests come from {@link Domain}, the one enumeration that property checking uses too.
- * Exact for comparisons of a field with constants and attributes; comparisons between two
- * request fields and list fields are sampled. Stateless apart from one call's work:
+ * Every entity key of either registry is a focus, and so is one key neither holds (and any
+ * other key a rule names), so a change in how unknown entities are decided shows too. Exact for
+ * comparisons of a field with constants, keys and attributes, and for list fields of up to
+ * {@value Domain#MAX_LIST_VALUES} interesting values; comparisons between two request fields are
+ * sampled at the values of both. Stateless apart from one call's work:
  * {@link #between} may be called from any number of threads.
  */
 public final class GrantDiff {
@@ -56,7 +59,7 @@ public final class GrantDiff {
         this.before = before;
         this.after = after;
         this.maxCombinations = maxCombinations;
-        this.domain = new Domain(List.of(before, after), List.of(), false);
+        this.domain = new Domain(List.of(before, after), List.of(), true);
         this.fields = domain.fields();
     }
 
@@ -84,7 +87,7 @@ public final class GrantDiff {
                 continue;
             }
             anyEntityField = true;
-            for (String key : domain.focusKeys(i, false)) {
+            for (String key : domain.focusKeys(i, true)) {
                 if (skipUnchanged && unchanged(f.type().entityKind(), key)) {
                     continue;
                 }
@@ -106,7 +109,8 @@ public final class GrantDiff {
     private boolean unchanged(String kind, String key) {
         Entity was = before.registry().kind(kind).map(k -> k.find(key)).orElse(null);
         Entity is = after.registry().kind(kind).map(k -> k.find(key)).orElse(null);
-        return was != null && is != null && was.attributes().equals(is.attributes());
+        // A key in neither registry gets the same decisions from the same package: nothing to enumerate.
+        return was == null && is == null || was != null && is != null && was.attributes().equals(is.attributes());
     }
 
     private EntityGrants grants(int focus, String key) throws AnalysisException {

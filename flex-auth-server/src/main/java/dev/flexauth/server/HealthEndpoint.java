@@ -26,13 +26,25 @@ final class HealthEndpoint implements Router.Endpoint {
         this.logPath = logPath;
     }
 
+    /** How the package's Properties fared against the pair in service, reported like the Examples. */
+    private static Map<String, Object> properties(Reloader.Loaded loaded) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("held", loaded.properties().size() - loaded.propertiesFailed());
+        p.put("failed", loaded.propertiesFailed());
+        p.put("cases", loaded.properties().isEmpty() ? 0 : loaded.properties().get(0).cases());
+        p.put("exact", loaded.properties().stream().allMatch(r -> r.proven()));
+        p.put("failures", loaded.propertyFailures());
+        return p;
+    }
+
     @Override
     public Response handle(Call call) {
         Reloader.State state = reloader.state();
         DecisionLog.Status logStatus = log == null ? null : log.status();
         boolean logDown = logStatus != null && logStatus.state() == DecisionLog.State.FAILED;
         String status = logDown ? "unavailable"
-                : !state.last().accepted() || state.loaded().examplesFailed() > 0 ? "degraded" : "ok";
+                : !state.last().accepted() || state.loaded().examplesFailed() > 0
+                || state.loaded().propertiesFailed() > 0 ? "degraded" : "ok";
 
         Engine engine = state.loaded().engine();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -59,6 +71,7 @@ final class HealthEndpoint implements Router.Endpoint {
         examples.put("failed", state.loaded().examplesFailed());
         examples.put("failures", state.loaded().exampleFailures());
         body.put("examples", examples);
+        body.put("properties", properties(state.loaded()));
         Map<String, Object> last = new LinkedHashMap<>();
         last.put("result", state.last().result().label());
         last.put("trigger", state.last().trigger().label());

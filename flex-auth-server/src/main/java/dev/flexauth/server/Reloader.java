@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Reloader implements AutoCloseable {
 
-    /** The most requests a load decides to check the package's properties (about 0.2 s). */
-    static final long MAX_PROPERTY_CASES = 200_000;
+    /** The most requests a load decides to check the package's properties: a load must stay quick (measured in docs/testing-policies.md). */
+    static final long MAX_PROPERTY_CASES = 50_000;
 
     /** The pair in service, when each part came into service, and its Examples' and Properties' results. */
     record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples,

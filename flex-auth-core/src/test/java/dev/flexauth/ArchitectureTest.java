@@ -14,17 +14,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way: registry <- policy <- engine; json and log sit on top; only the
+ * Dependencies point one way: registry <- policy <- engine <- analysis; json and log sit on top; only the
  * server imports com.sun.net.httpserver, only the CLI imports picocli. A plain import scan of the
  * sources guards it.
  */
 class ArchitectureTest {
     /** Package to the flex-auth packages (and foreign prefixes) it must not import. */
     private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "registry", List.of("dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json", "dev.flexauth.log",
-                    "org.commonmark"),
-            "policy", List.of("dev.flexauth.engine", "dev.flexauth.json", "dev.flexauth.log", "com.fasterxml"),
-            "engine", List.of("dev.flexauth.json", "dev.flexauth.log", "org.commonmark", "com.fasterxml"),
+            "registry", List.of("dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.analysis", "dev.flexauth.json",
+                    "dev.flexauth.log", "org.commonmark"),
+            "policy", List.of("dev.flexauth.engine", "dev.flexauth.analysis", "dev.flexauth.json", "dev.flexauth.log",
+                    "com.fasterxml"),
+            "engine", List.of("dev.flexauth.analysis", "dev.flexauth.json", "dev.flexauth.log", "org.commonmark",
+                    "com.fasterxml"),
+            "analysis", List.of("dev.flexauth.json", "dev.flexauth.log", "org.commonmark", "com.fasterxml"),
             "reason", List.of("dev.flexauth.registry", "dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json",
                     "dev.flexauth.log"),
             "log", List.of("dev.flexauth.registry", "dev.flexauth.policy", "dev.flexauth.engine", "dev.flexauth.json"),

@@ -1,5 +1,6 @@
 package dev.flexauth.cli;
 
+import dev.flexauth.analysis.GrantDiff;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;

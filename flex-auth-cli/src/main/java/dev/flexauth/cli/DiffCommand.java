@@ -1,5 +1,7 @@
 package dev.flexauth.cli;
 
+import dev.flexauth.analysis.AnalysisException;
+import dev.flexauth.analysis.GrantDiff;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.registry.Registry;
@@ -70,7 +72,12 @@ final class DiffCommand implements Callable<Integer> {
         Engine before = Inputs.engine(oldSnapshot, one ? policy : oldPolicy, err);
         Engine after = Inputs.engine(newSnapshot, one ? policy : newPolicy, err);
         List<EntityDiff.EntityChange> entities = EntityDiff.between(before.registry(), after.registry());
-        List<GrantDiff.EntityGrants> grants = GrantDiff.between(before, after, maxCombinations);
+        List<GrantDiff.EntityGrants> grants;
+        try {
+            grants = GrantDiff.between(before, after, maxCombinations);
+        } catch (AnalysisException e) {
+            throw new CliFailure(e.code(), "error: " + e.getMessage());
+        }
         out.print(header(before, after, one));
         out.println();
         out.print(entities(entities));

@@ -2,6 +2,8 @@ package dev.flexauth.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flexauth.analysis.PropertyChecker;
+import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.json.Json;
@@ -32,14 +34,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flex-auth load-registry}: validates a registry snapshot with the server's validator and
  * summarizes it; with a policy package, also checks that the snapshot provides what the
- * package's Registry table needs and runs the package's examples against it.
+ * package's Registry table needs, runs the package's examples against it and checks its
+ * properties over it (exactly, as {@code flex-auth test} does, with the default bound).
  */
 @Command(name = "load-registry", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Validate a registry snapshot and print its summary and digest.",
-            "With --policy, also check it against the package's Registry table and run the package's examples."},
+            "With --policy, also check it against the package's Registry table, run the package's examples and check its properties."},
         footer = {"", "Without --policy only the snapshot's own format is checked: an entity may lack an attribute "
                 + "the policy needs, which serve and check refuse. Give --policy before handing the snapshot over.",
-            "", "Exit 0 when the snapshot is valid (and, with --policy, compatible and every example holds); "
+            "", "Exit 0 when the snapshot is valid (and, with --policy, compatible and every example and property holds); "
                 + "1 otherwise, with every problem and its JSON path on stderr."})
 final class LoadRegistryCommand implements Callable<Integer> {
     /** The type attribute that gets a count per value in the summary. */
@@ -85,6 +88,8 @@ final class LoadRegistryCommand implements Callable<Integer> {
         Registry registry;
         PolicyPackage pkg = null;
         List<ExampleResult> results = List.of();
+        List<PropertyResult> properties = List.of();
+        Engine engine = null;
         Signer signer = null;
         if (registrySigners != null) {
             // What was verified is what is parsed below without a policy; with one, the engine load verifies again.
@@ -95,21 +100,57 @@ final class LoadRegistryCommand implements Callable<Integer> {
             registry = policy == null ? RegistryLoader.defaults().load(file) : null;
         }
         if (policy != null) {
-            Engine engine = Inputs.engine(file, policy, registrySigners, spec.commandLine().getErr());
+            engine = Inputs.engine(file, policy, registrySigners, spec.commandLine().getErr());
             registry = engine.registry();
             pkg = engine.policy();
             results = engine.runExamples();
+            properties = PropertyChecker.check(engine);
         }
         List<ExampleResult> failures = results.stream().filter(r -> !r.passed()).toList();
+        List<PropertyResult> broken = properties.stream().filter(p -> !p.holds()).toList();
         if (json) {
-            out.println(Json.MAPPER.writeValueAsString(json(registry, pkg, results, failures, signer)));
+            ObjectNode o = json(registry, pkg, results, failures, signer);
+            if (!properties.isEmpty()) {
+                o.put("ok", failures.isEmpty() && broken.isEmpty());
+                o.set("properties", propertiesJson(properties, broken));
+            }
+            out.println(Json.MAPPER.writeValueAsString(o));
         } else {
-            out.print(human(registry, pkg, results, failures, signer));
+            out.print(human(registry, pkg, results, failures, signer, properties));
+            if (!properties.isEmpty()) {
+                for (PropertyResult p : broken) {
+                    out.println("  FAILED property " + PropertyReport.where(p, policy.toString()) + ": " + p.property().text());
+                    out.println("    counterexample " + PropertyReport.request(p) + " gets " + p.decision().effect() + " "
+                            + p.decision().reason());
+                }
+            }
         }
-        return failures.isEmpty() ? 0 : Failures.FAILED;
+        return failures.isEmpty() && broken.isEmpty() ? 0 : Failures.FAILED;
     }
 
-    private String human(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures, Signer signer) {
+    private ObjectNode propertiesJson(List<PropertyResult> properties, List<PropertyResult> broken) throws Exception {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        PropertyResult first = properties.get(0);
+        o.put("held", properties.size() - broken.size());
+        o.put("failed", broken.size());
+        o.put("cases", first.cases());
+        o.put("exact", first.proven());
+        o.put("method", first.method().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode list = o.putArray("failures");
+        for (PropertyResult p : broken) {
+            ObjectNode f = list.addObject();
+            f.put("line", p.property().pos().line());
+            f.put("property", p.property().name());
+            f.put("text", p.property().text());
+            f.set("counterexample", Json.MAPPER.readTree(PropertyReport.request(p)));
+            f.put("effect", p.decision().effect().label());
+            f.put("reason", p.decision().reason());
+        }
+        return o;
+    }
+
+    private String human(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures,
+            Signer signer, List<PropertyResult> properties) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("snapshot", file.toString()));
         rows.add(List.of("format", RegistryLoader.FORMAT + ", version " + r.formatVersion()));
@@ -136,6 +177,9 @@ final class LoadRegistryCommand implements Callable<Integer> {
             rows.add(List.of("compatible", needs.isEmpty() ? "yes (the package needs no registry data)"
                     : "yes, provides " + String.join("; ", needs)));
             rows.add(List.of("examples", (results.size() - failures.size()) + " passed, " + failures.size() + " failed"));
+            if (!properties.isEmpty()) {
+                rows.add(List.of("properties", PropertyReport.summary(properties)));
+            }
         }
         StringBuilder sb = new StringBuilder(Text.table(rows, ""));
         for (ExampleResult f : failures) {

@@ -1,5 +1,7 @@
 package dev.flexauth.cli;
 
+import dev.flexauth.analysis.PropertyChecker;
+import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
@@ -16,13 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flex-auth test}: runs the package's Examples table against a snapshot, the pre-handoff
- * gate. Each failure shows the request, the expected and actual decision and the explain trace;
- * the last line is always {@code N passed, N failed}.
+ * {@code flex-auth test}: runs the package's Examples table against a snapshot and checks its
+ * Properties over it, the pre-handoff gate. Each failure shows the request (for a property, the
+ * smallest counterexample as JSON), the decision and the explain trace; then {@code N passed, N
+ * failed} for the examples and, when the package has properties, {@code properties: N hold, N
+ * fail (...)} saying how many distinct requests were checked and whether that is exact.
  */
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run the policy package's examples against a registry snapshot.",
-        footer = {"", "Exit 0 when every example holds, 1 when one fails or the files are invalid."})
+        description = {"Run the policy package's examples against a registry snapshot, and check its properties",
+            "over every request the package and the snapshot can tell apart."},
+        footer = {"", "Exit 0 when every example and every property holds, 1 when one fails or the files are invalid."})
 final class TestCommand implements Callable<Integer> {
     @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
     Path registry;
@@ -33,11 +38,19 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
     Path registrySigners;
 
+    @Option(names = "--max-cases", paramLabel = "N", defaultValue = "" + PropertyChecker.DEFAULT_MAX_CASES,
+            description = "Check properties exactly when the domain holds at most N requests, else over N random ones "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long maxCases;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (maxCases < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-cases must be at least 1, got " + maxCases);
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean verbose = Main.verbose(spec);
         Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
@@ -53,8 +66,23 @@ final class TestCommand implements Callable<Integer> {
             failed++;
             out.print(failure(engine, r));
         }
+        List<PropertyResult> properties = PropertyChecker.check(engine, maxCases);
+        long broken = 0;
+        for (PropertyResult p : properties) {
+            if (p.holds()) {
+                if (verbose) {
+                    out.println(PropertyReport.held(p, policy.toString()));
+                }
+                continue;
+            }
+            broken++;
+            out.print(PropertyReport.failure(engine, p, policy.toString()));
+        }
         out.println((results.size() - failed) + " passed, " + failed + " failed");
-        return failed == 0 ? 0 : Failures.FAILED;
+        if (!properties.isEmpty()) {
+            out.println("properties: " + PropertyReport.summary(properties));
+        }
+        return failed == 0 && broken == 0 ? 0 : Failures.FAILED;
     }
 
     private String where(Example e) {

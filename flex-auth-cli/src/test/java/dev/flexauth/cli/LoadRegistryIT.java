@@ -58,7 +58,32 @@ class LoadRegistryIT {
                 () -> assertEquals(0, r.exit()),
                 () -> assertEquals("compatible  yes, provides actor (type, principal, max_ttl_hours, allowed_subjects)",
                         r.outLines().get(7)),
-                () -> assertEquals("examples    19 passed, 0 failed", r.outLines().get(8)));
+                () -> assertEquals("examples    19 passed, 0 failed", r.outLines().get(8)),
+                () -> assertEquals("properties  6 hold, 0 fail (exact: every one of 430 distinct requests checked)",
+                        r.outLines().get(9)));
+    }
+
+    @Test
+    void aFailingPropertyFailsTheGateWithItsCounterexample() throws Exception {
+        Cli.Result r = Cli.run("load-registry", "--file", Cli.REGISTRY, "--policy", Cli.FIXTURE_DIR + "policy_hard_coded_ttl.md");
+        Cli.Result j = Cli.run("load-registry", "--file", Cli.REGISTRY, "--policy", Cli.FIXTURE_DIR + "policy_hard_coded_ttl.md",
+                "--json");
+        JsonNode o = Json.MAPPER.readTree(j.out());
+        assertAll(r + "\n" + j,
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals(List.of("examples    15 passed, 0 failed",
+                        "properties  5 hold, 1 fail (exact: every one of 546 distinct requests checked)",
+                        "  FAILED property " + Cli.FIXTURE_DIR + "policy_hard_coded_ttl.md:147 (No certificate outlives the actor's "
+                                + "maximum): never allow when ttl_hours is present and ttl_hours > actor.max_ttl_hours",
+                        "    counterexample {\"actor\":\"atm-backup-daily\",\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\","
+                                + "\"ttl_hours\":9} gets allow signing_policy_matched"), r.outLines().subList(8, 12)),
+                () -> assertEquals(1, j.exit()),
+                () -> assertEquals(false, o.get("ok").asBoolean()),
+                () -> assertEquals(1, o.at("/properties/failed").asInt()),
+                () -> assertEquals(true, o.at("/properties/exact").asBoolean()),
+                () -> assertEquals(147, o.at("/properties/failures/0/line").asInt()),
+                () -> assertEquals("{\"actor\":\"atm-backup-daily\",\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":9}",
+                        o.at("/properties/failures/0/counterexample").toString()));
     }
 
     @Test

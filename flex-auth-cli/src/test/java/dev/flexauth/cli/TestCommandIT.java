@@ -14,7 +14,7 @@ class TestCommandIT {
         Cli.Result r = Cli.run("test", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY);
         assertAll(r.toString(),
                 () -> assertEquals(0, r.exit()),
-                () -> assertEquals(List.of("19 passed, 0 failed"), r.outLines()),
+                () -> assertEquals(List.of("19 passed, 0 failed", "properties: 6 hold, 0 fail (exact: every one of 430 distinct requests checked)"), r.outLines()),
                 () -> assertEquals("", r.err()));
     }
 
@@ -23,10 +23,13 @@ class TestCommandIT {
         Cli.Result r = Cli.run("test", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--verbose");
         assertAll(r.toString(),
                 () -> assertEquals(0, r.exit()),
-                () -> assertEquals(20, r.outLines().size()),
+                () -> assertEquals(27, r.outLines().size()),
                 () -> assertEquals("ok      " + Cli.POLICY + ":121 (administrator at max TTL): allow signing_policy_matched",
                         r.outLines().get(0)),
-                () -> assertEquals("19 passed, 0 failed", r.outLines().get(19)));
+                () -> assertEquals("ok      property " + Cli.POLICY + ":151 (No certificate outlives the actor's maximum): holds",
+                        r.outLines().get(19)),
+                () -> assertEquals("19 passed, 0 failed", r.outLines().get(25)),
+                () -> assertEquals("properties: 6 hold, 0 fail (exact: every one of 430 distinct requests checked)", r.outLines().get(26)));
     }
 
     @Test
@@ -55,7 +58,31 @@ class TestCommandIT {
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals(3, r.outLines().stream().filter(l -> l.startsWith("FAILED  ")).count()),
                 () -> assertTrue(r.out().contains("  actual    deny unknown_actor_resource\n")),
-                () -> assertEquals("16 passed, 3 failed", r.outLines().get(r.outLines().size() - 1)));
+                () -> assertEquals("16 passed, 3 failed", r.outLines().get(r.outLines().size() - 2)),
+                () -> assertEquals("properties: 6 hold, 0 fail (exact: every one of 322 distinct requests checked)",
+                        r.outLines().get(r.outLines().size() - 1)));
+    }
+
+    @Test
+    void aPlantedBugTheExamplesMissIsCaughtByAPropertyWithTheSmallestCounterexample() {
+        // policy_hard_coded_ttl.md: the ops-warden package with the TTL maximum hard-coded to 48 in
+        // the deny and the allow rule, and the examples over each actor's maximum deleted.
+        Cli.Result r = Cli.run(Cli.FIXTURES, "", "test", "--registry", Cli.ROOT.resolve(Cli.REGISTRY).toString(),
+                "--policy", "policy_hard_coded_ttl.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertEquals(List.of(
+                        "FAILED  property policy_hard_coded_ttl.md:147 (No certificate outlives the actor's maximum)",
+                        "  property        never allow when ttl_hours is present and ttl_hours > actor.max_ttl_hours",
+                        "  counterexample  {\"actor\":\"atm-backup-daily\",\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":9}",
+                        "  decision        allow signing_policy_matched",
+                        "  explain (rules in evaluation order, up to the first match):"), r.outLines().subList(0, 5)),
+                () -> assertEquals("        because ttl_hours 9 < 1 is false; ttl_hours 9 > 48 is false", r.outLines().get(14)),
+                () -> assertEquals("    matched      allow signing_policy_matched  policy_hard_coded_ttl.md:105  "
+                        + "\"Signing is allowed when every check passes\"", r.outLines().get(15)),
+                () -> assertEquals(List.of("15 passed, 0 failed",
+                        "properties: 5 hold, 1 fail (exact: every one of 546 distinct requests checked)"),
+                        r.outLines().subList(r.outLines().size() - 2, r.outLines().size())));
     }
 
     @Test

@@ -92,6 +92,11 @@ final class Compiler {
                 denies.toArray(new CompiledRule[0]), allows.toArray(new CompiledRule[0]), fallback);
     }
 
+    /** Compiles a condition outside the rules (a property's), checked by the reader against the same tables. */
+    static Cond condition(PolicyPackage policy, Registry registry, Expr condition) {
+        return new Compiler(policy, registry).cond(condition);
+    }
+
     private CompiledRule allowRule(Rule r, Map<String, Integer> complements) {
         if (r.condition() == null) {
             return rule(r, null, 0);

@@ -1,5 +1,6 @@
 package dev.flexauth.engine;
 
+import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.reason.EngineReason;
 import dev.flexauth.registry.Entity;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A policy package compiled against a registry snapshot: the one seam every caller (library,
@@ -238,6 +240,34 @@ public final class Engine {
             throw new IllegalArgumentException("the request was built for another policy package's Request table "
                     + request.schema().names() + "; build it with engine.request()");
         }
+    }
+
+    /**
+     * Compiles {@code condition}, an expression the reader type-checked against this package (a
+     * property's condition), into a test that holds for a request exactly when the condition is
+     * true. Undecided (it touches an absent field or an unknown entity) counts as false, as it does
+     * for a rule's condition. The test is thread-safe.
+     */
+    public Predicate<Request> condition(Expr condition) {
+        Objects.requireNonNull(condition, "condition");
+        Cond cond = Compiler.condition(policy, registry, condition);
+        Compiler.EntityField[] fields = program.entityFields();
+        return request -> {
+            requireCompatible(request);
+            Object[] values = request.values();
+            Entity first = null;
+            Entity[] more = fields.length > 1 ? new Entity[fields.length - 1] : null;
+            for (int i = 0; i < fields.length; i++) {
+                Object key = values[fields[i].slot()];
+                Entity e = key == null ? null : fields[i].kind().find((String) key);
+                if (i == 0) {
+                    first = e;
+                } else {
+                    more[i - 1] = e;
+                }
+            }
+            return cond.eval(values, first, more) == Cond.TRUE;
+        };
     }
 
     /**

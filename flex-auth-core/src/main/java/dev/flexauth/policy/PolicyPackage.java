@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A validated policy package: metadata, the request contract, what it needs from a registry, its
- * reasons, its rules in document order and its examples. Read by {@link PolicyReader}; a package
+ * reasons, its rules in document order, its examples and its properties. Read by {@link PolicyReader}; a package
  * that exists has no errors (its warnings are in {@link #warnings()}). Immutable and thread-safe.
  */
 public final class PolicyPackage {
@@ -21,11 +21,12 @@ public final class PolicyPackage {
     private final Map<String, Reason> reasons;
     private final List<Rule> rules;
     private final List<Example> examples;
+    private final List<Property> properties;
     private final List<Diagnostic> warnings;
 
     PolicyPackage(String file, String name, String version, String digest, String defaultReason,
             RequestSchema request, RegistrySchema registry, Map<String, Reason> reasons, List<Rule> rules,
-            List<Example> examples, List<Diagnostic> warnings) {
+            List<Example> examples, List<Property> properties, List<Diagnostic> warnings) {
         this.file = file;
         this.name = name;
         this.version = version;
@@ -36,6 +37,7 @@ public final class PolicyPackage {
         this.reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
         this.rules = List.copyOf(rules);
         this.examples = List.copyOf(examples);
+        this.properties = List.copyOf(properties);
         this.warnings = List.copyOf(warnings);
     }
 
@@ -92,6 +94,11 @@ public final class PolicyPackage {
     /** The Examples table's rows. */
     public List<Example> examples() {
         return examples;
+    }
+
+    /** The Properties section's properties, in document order. */
+    public List<Property> properties() {
+        return properties;
     }
 
     /** Problems that do not refuse the package. */

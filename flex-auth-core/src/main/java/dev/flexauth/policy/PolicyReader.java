@@ -48,7 +48,7 @@ import org.commonmark.parser.Parser;
  * Reads a policy package from Markdown (parsed by commonmark-java, never by regular expressions
  * over the raw text): YAML front matter for the metadata, the Request, Registry, Reasons and
  * Examples tables under headings of those names, and {@code rule} fenced blocks named by the
- * heading above them. Every problem is reported with {@code file:line:column}; any error refuses
+ * heading above them, and {@code property} blocks under the Properties heading. Every problem is reported with {@code file:line:column}; any error refuses
  * the package. Stateless and thread-safe.
  */
 public final class PolicyReader {
@@ -153,6 +153,7 @@ public final class PolicyReader {
         private final Map<String, Reason> reasons = new LinkedHashMap<>();
         private final List<Rule> rules = new ArrayList<>();
         private final List<Example> examples = new ArrayList<>();
+        private final List<Property> properties = new ArrayList<>();
 
         Reading(String file, String text, String digest) {
             this.file = file;
@@ -187,7 +188,9 @@ public final class PolicyReader {
             checkDefaultReason();
             RequestSchema schema = new RequestSchema(fields);
             RegistrySchema registrySchema = new RegistrySchema(kinds);
-            ruleBlocks(doc, request == null ? null : new TypeChecker(schema, registrySchema, reasons, unusable, out));
+            TypeChecker checker = request == null ? null : new TypeChecker(schema, registrySchema, reasons, unusable, out);
+            ruleBlocks(doc, checker);
+            propertyBlocks(doc, checker);
             TableAt examplesTable = sections.get("examples");
             if (examplesTable == null) {
                 out.warning(Pos.START, DiagnosticCode.NO_EXAMPLES, "the package has no Examples section; add a \"## Examples\" "
@@ -201,7 +204,7 @@ public final class PolicyReader {
                 throw new PolicyException(out.sorted());
             }
             return new PolicyPackage(file, name, version, digest, defaultReason, schema, registrySchema, reasons, rules,
-                    examples, out.sorted());
+                    examples, properties, out.sorted());
         }
 
         // ---- metadata -------------------------------------------------------------------------
@@ -624,6 +627,91 @@ public final class PolicyReader {
                 checker.checkRule(parsed);
             }
             rules.add(new Rule(name, parsed.effect(), parsed.reason(), parsed.condition(), parsed.outputs(), parsed.pos()));
+        }
+
+        // ---- properties -----------------------------------------------------------------------
+
+        /**
+         * The {@code property} blocks: only under a heading named Properties (any level, up to the
+         * next heading of that level or higher), each named by the nearest heading above it.
+         */
+        private void propertyBlocks(Node doc, TypeChecker checker) {
+            Heading section = null;
+            Pos firstSection = null;
+            String heading = null;
+            Map<String, Pos> names = new HashMap<>();
+            for (Node n = doc.getFirstChild(); n != null; n = n.getNext()) {
+                if (n instanceof Heading) {
+                    Heading h = (Heading) n;
+                    heading = text(h).trim();
+                    if (section != null && h.getLevel() <= section.getLevel()) {
+                        section = null;
+                    }
+                    if (heading.equalsIgnoreCase("properties")) {
+                        if (firstSection != null) {
+                            out.error(pos(h), DiagnosticCode.DUPLICATE_DEFINITION, "a second \"" + heading
+                                    + "\" section; the first is at line " + firstSection.line() + ". Rename one heading");
+                        } else {
+                            firstSection = pos(h);
+                            section = h;
+                        }
+                    }
+                    continue;
+                }
+                if (!(n instanceof FencedCodeBlock)) {
+                    continue;
+                }
+                FencedCodeBlock block = (FencedCodeBlock) n;
+                String info = infoWord(block);
+                if (!info.equals("property")) {
+                    if (info.equalsIgnoreCase("property") || info.equalsIgnoreCase("properties")) {
+                        out.error(pos(block), DiagnosticCode.SYNTAX_ERROR, "a fenced block marked \"" + info
+                                + "\" is not read as a property; mark it exactly ```property");
+                    }
+                    continue;
+                }
+                if (section == null) {
+                    out.error(pos(block), DiagnosticCode.MISSING_SECTION, "a property block is read only under the Properties "
+                            + "heading; put it below a \"## Properties\" heading, under a heading of its own that names it");
+                    continue;
+                }
+                if (heading.equalsIgnoreCase("properties")) {
+                    out.error(pos(block), DiagnosticCode.UNNAMED_PROPERTY, "a property block needs a heading of its own under "
+                            + "Properties, e.g. \"### No certificate outlives its maximum\"; the heading names the property");
+                    continue;
+                }
+                Pos first = names.putIfAbsent(heading, pos(block));
+                if (first != null) {
+                    out.error(pos(block), DiagnosticCode.DUPLICATE_PROPERTY, "a second property named \"" + heading
+                            + "\" (the first is at line " + first.line() + "); give each property block its own heading");
+                    continue;
+                }
+                property(block, heading, checker);
+            }
+            doc.accept(new AbstractVisitor() {
+                @Override
+                public void visit(FencedCodeBlock block) {
+                    if (infoWord(block).equals("property") && !(block.getParent() instanceof Document)) {
+                        out.error(pos(block), DiagnosticCode.SYNTAX_ERROR, "a property block inside a list or quote is not read; "
+                                + "move it to the top level under its own heading");
+                    }
+                }
+            });
+        }
+
+        private void property(FencedCodeBlock block, String name, TypeChecker checker) {
+            RuleParser.ParsedProperty parsed;
+            try {
+                parsed = RuleParser.parseProperty(blockText(block));
+            } catch (SyntaxError e) {
+                // An empty block has no token to point at: point at its fence.
+                out.error(block.getLiteral().isBlank() ? pos(block) : e.pos, DiagnosticCode.SYNTAX_ERROR, e.getMessage());
+                return;
+            }
+            if (checker != null) {
+                checker.checkProperty(parsed);
+            }
+            properties.add(new Property(name, parsed.form(), parsed.reason(), parsed.condition(), parsed.pos()));
         }
 
         /** The block's content lines with the file line and the indentation commonmark removed from each. */

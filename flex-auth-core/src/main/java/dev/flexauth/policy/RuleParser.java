@@ -16,6 +16,7 @@ import java.util.Set;
  * unary     = "not" unary | "(" or ")" | predicate
  * predicate = operand [ compare operand | [ "not" ] "in" operand | "is" test ]
  * operand   = path | string | integer | "true" | "false" | list
+ * property  = ( "never" "allow" | "always" "allow" | "always" "deny" [ reason ] ) [ "when" or ]
  * </pre>
  */
 final class RuleParser {
@@ -27,6 +28,13 @@ final class RuleParser {
     record Parsed(Effect effect, String reason, Pos reasonPos, Expr condition, List<Output> outputs, Pos pos) {
     }
 
+    /** The parts of a property before the reader names it. */
+    record ParsedProperty(Property.Form form, String reason, Pos reasonPos, Expr condition, Pos pos) {
+    }
+
+    private static final String PROPERTY_FORMS =
+            "\"never allow when <condition>\", \"always allow when <condition>\" or \"always deny [<reason>] when <condition>\"";
+
     private final List<Token> tokens;
     private int at;
 
@@ -37,6 +45,11 @@ final class RuleParser {
     static Parsed parse(SourceText src) throws SyntaxError {
         RuleParser p = new RuleParser(Lexer.tokens(src));
         return p.rule();
+    }
+
+    static ParsedProperty parseProperty(SourceText src) throws SyntaxError {
+        RuleParser p = new RuleParser(Lexer.tokens(src));
+        return p.property();
     }
 
     /** Parses a bare condition (tests, tools). */
@@ -88,6 +101,57 @@ final class RuleParser {
         expectEnd(condition == null && outputs.isEmpty()
                 ? "after the reason (did you forget \"when\"?)" : "after the rule");
         return new Parsed(effect, reason.text(), reason.pos(), condition, outputs, first.pos());
+    }
+
+    private ParsedProperty property() throws SyntaxError {
+        Token first = next();
+        if (first.is(Token.Kind.EOF)) {
+            throw new SyntaxError(first.pos(), "empty property block: write " + PROPERTY_FORMS);
+        }
+        if (first.isWord("allow") || first.isWord("deny")) {
+            throw new SyntaxError(first.pos(), "a property block holds a property, not a rule: write " + PROPERTY_FORMS);
+        }
+        if (!first.isWord("never") && !first.isWord("always")) {
+            throw new SyntaxError(first.pos(), "a property starts with \"never allow\", \"always allow\" or \"always deny\", got "
+                    + first.shown());
+        }
+        Token effect = next();
+        Property.Form form;
+        if (first.isWord("never") && effect.isWord("allow")) {
+            form = Property.Form.NEVER_ALLOW;
+        } else if (first.isWord("never") && effect.isWord("deny")) {
+            throw new SyntaxError(first.pos(), "\"never deny\" is \"always allow\": write \"always allow when <condition>\"");
+        } else if (effect.isWord("allow")) {
+            form = Property.Form.ALWAYS_ALLOW;
+        } else if (effect.isWord("deny")) {
+            form = Property.Form.ALWAYS_DENY;
+        } else {
+            throw new SyntaxError(effect.pos(), "expected \"allow\" or \"deny\" after \"" + first.text() + "\", got " + effect.shown());
+        }
+        String reason = null;
+        Pos reasonPos = null;
+        Token t = peek();
+        if (t.is(Token.Kind.IDENT) && !KEYWORDS.contains(t.text())) {
+            if (form != Property.Form.ALWAYS_DENY) {
+                throw new SyntaxError(t.pos(), "only \"always deny\" names a reason; \"" + form.words()
+                        + "\" holds for any reason, so write \"" + form.words() + " when <condition>\"");
+            }
+            next();
+            reason = t.text();
+            reasonPos = t.pos();
+        }
+        Expr condition = null;
+        if (peek().isWord("when")) {
+            next();
+            condition = or();
+        }
+        Token end = peek();
+        if (end.isWord("with")) {
+            throw new SyntaxError(end.pos(), "a property has no outputs (\"with ...\"); it only states the decision");
+        }
+        expectEnd(condition == null ? "after \"" + form.words() + (reason == null ? "" : " " + reason)
+                + "\" (did you forget \"when\"?)" : "after the property");
+        return new ParsedProperty(form, reason, reasonPos, condition, first.pos());
     }
 
     private void expectEnd(String where) throws SyntaxError {

@@ -84,6 +84,23 @@ final class TypeChecker {
         }
     }
 
+    void checkProperty(RuleParser.ParsedProperty property) {
+        if (property.reason() != null) {
+            Reason reason = reasons.get(property.reason());
+            if (reason == null) {
+                out.error(property.reasonPos(), DiagnosticCode.UNKNOWN_REASON, "reason \"" + property.reason()
+                        + "\" is not in the Reasons table" + Diagnostics.suggest(property.reason(), reasons.keySet(), "reasons"));
+            } else if (reason.effect() != Effect.DENY) {
+                out.error(property.reasonPos(), DiagnosticCode.REASON_EFFECT_MISMATCH, "reason \"" + property.reason()
+                        + "\" is an allow reason in the Reasons table (line " + reason.pos().line()
+                        + "), but this property expects a deny");
+            }
+        }
+        if (property.condition() != null) {
+            condition(property.condition());
+        }
+    }
+
     /** Checks that {@code e} is a condition (a boolean-valued expression). */
     void condition(Expr e) {
         if (e instanceof Expr.And) {

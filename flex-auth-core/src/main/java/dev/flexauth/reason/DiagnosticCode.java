@@ -29,7 +29,12 @@ public enum DiagnosticCode {
     // Policy package: examples.
     BAD_EXAMPLE("bad_example", "an Examples row cannot be read as a request"),
     EXAMPLE_FAILED("example_failed", "an Examples row does not give the effect and reason it expects"),
-    NO_EXAMPLES("no_examples", "the package has no Examples table, so nothing checks the rules against intent");
+    NO_EXAMPLES("no_examples", "the package has no Examples table, so nothing checks the rules against intent"),
+
+    // Policy package: properties.
+    UNNAMED_PROPERTY("unnamed_property", "a property block has no heading of its own under Properties to name it"),
+    DUPLICATE_PROPERTY("duplicate_property", "two property blocks share a heading, so their names collide"),
+    PROPERTY_FAILED("property_failed", "a property does not hold: a request breaks it (found by flex-auth test or at load)");
 
     private final String code;
     private final String doc;

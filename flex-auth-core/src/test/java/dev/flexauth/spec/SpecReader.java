@@ -75,7 +75,7 @@ public final class SpecReader {
                 continue;
             }
             if (!info.equals("policy") && !info.equals("package") && !info.equals("registry") && !info.equals("schema")
-                    && !info.startsWith("request") && !info.startsWith("expect")) {
+                    && !info.equals("properties") && !info.startsWith("request") && !info.startsWith("expect")) {
                 continue;
             }
             inDefaults = false;

@@ -31,6 +31,17 @@ final class HealthEndpoint implements Router.Endpoint {
         this.logPath = logPath;
     }
 
+    /** How the package's Properties fared against the pair in service, reported like the Examples. */
+    private static Map<String, Object> properties(Reloader.Loaded loaded) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("held", loaded.properties().size() - loaded.propertiesFailed());
+        p.put("failed", loaded.propertiesFailed());
+        p.put("cases", loaded.properties().isEmpty() ? 0 : loaded.properties().get(0).cases());
+        p.put("exact", loaded.properties().stream().allMatch(r -> r.proven()));
+        p.put("failures", loaded.propertyFailures());
+        return p;
+    }
+
     @Override
     public Response handle(Call call) {
         Reloader.State state = reloader.state();
@@ -39,7 +50,8 @@ final class HealthEndpoint implements Router.Endpoint {
         Engine engine = state.loaded().engine();
         boolean stale = engine.registryStale();
         String status = logDown ? "unavailable" : stale ? "stale"
-                : !state.last().accepted() || state.loaded().examplesFailed() > 0 ? "degraded" : "ok";
+                : !state.last().accepted() || state.loaded().examplesFailed() > 0
+                || state.loaded().propertiesFailed() > 0 ? "degraded" : "ok";
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
@@ -69,6 +81,7 @@ final class HealthEndpoint implements Router.Endpoint {
         examples.put("failed", state.loaded().examplesFailed());
         examples.put("failures", state.loaded().exampleFailures());
         body.put("examples", examples);
+        body.put("properties", properties(state.loaded()));
         Map<String, Object> last = new LinkedHashMap<>();
         last.put("result", state.last().result().label());
         last.put("trigger", state.last().trigger().label());

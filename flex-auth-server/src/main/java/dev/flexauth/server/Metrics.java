@@ -143,6 +143,10 @@ final class Metrics {
         head(sb, "flexauth_policy_examples", "gauge", "The policy package's Examples against the pair in service, by result.");
         sb.append("flexauth_policy_examples{result=\"passed\"} ").append(state.loaded().examplesPassed()).append('\n');
         sb.append("flexauth_policy_examples{result=\"failed\"} ").append(state.loaded().examplesFailed()).append('\n');
+        head(sb, "flexauth_policy_properties", "gauge", "The policy package's Properties over the pair in service, by result.");
+        sb.append("flexauth_policy_properties{result=\"held\"} ")
+                .append(state.loaded().properties().size() - state.loaded().propertiesFailed()).append('\n');
+        sb.append("flexauth_policy_properties{result=\"failed\"} ").append(state.loaded().propertiesFailed()).append('\n');
 
         counter(sb, "flexauth_reloads_total", "Reloads of the registry and policy, by result and trigger.", reloads);
         head(sb, "flexauth_last_reload_rejected", "gauge",

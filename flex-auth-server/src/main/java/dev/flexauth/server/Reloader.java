@@ -1,5 +1,7 @@
 package dev.flexauth.server;
 
+import dev.flexauth.analysis.PropertyChecker;
+import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineHolder;
 import dev.flexauth.engine.EngineLoader;
@@ -45,10 +47,37 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Reloader implements AutoCloseable {
 
-    /** The pair in service, when each part came into service, and its Examples' results. */
-    record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples) {
+    /** The most requests a load decides to check the package's properties: a load must stay quick (measured in docs/testing-policies.md). */
+    static final long MAX_PROPERTY_CASES = 50_000;
+
+    /** The pair in service, when each part came into service, and its Examples' and Properties' results. */
+    record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples,
+            List<PropertyResult> properties) {
         Loaded {
             examples = List.copyOf(examples);
+            properties = List.copyOf(properties);
+        }
+
+        /**
+         * Runs the Examples and checks the Properties of {@code engine}; like a failing example, a
+         * failing property is reported, not refused. The check is exact up to {@link #MAX_PROPERTY_CASES}
+         * requests, else a random search of that many (and reported as not exact), so that a load
+         * stays quick; {@code flex-auth test} is where a large registry gets the exact proof.
+         */
+        static Loaded of(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt) {
+            return new Loaded(engine, policyLoadedAt, registryLoadedAt, engine.runExamples(),
+                    PropertyChecker.check(engine, MAX_PROPERTY_CASES));
+        }
+
+        int propertiesFailed() {
+            return (int) properties.stream().filter(p -> !p.holds()).count();
+        }
+
+        /** {@code line 142 (name): {"actor":...} gets allow reason} per failing property. */
+        List<String> propertyFailures() {
+            return properties.stream().filter(p -> !p.holds()).map(p -> "line " + p.property().pos().line() + " ("
+                    + p.property().name() + "): " + JsonText.string(p.counterexample().toMap()) + " gets "
+                    + p.decision().effect() + " " + p.decision().reason()).toList();
         }
 
         int examplesPassed() {
@@ -106,7 +135,7 @@ final class Reloader implements AutoCloseable {
         this.lastSeenFiles = initialFiles;
         this.lastSeenIdentity = identity(loader, registry, policy);
         Instant now = millis();
-        Loaded loaded = new Loaded(initial, now, now, initial.runExamples());
+        Loaded loaded = Loaded.of(initial, now, now);
         Digests digests = digests(initial);
         ReloadOutcome startup = new ReloadOutcome(Result.ACCEPTED, Trigger.STARTUP, now, digests, digests, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
@@ -236,10 +265,9 @@ final class Reloader implements AutoCloseable {
         }
         Digests was = digests(old);
         Digests is = digests(next);
-        Loaded loaded = new Loaded(next,
+        Loaded loaded = Loaded.of(next,
                 is.policy().equals(was.policy()) ? before.loaded().policyLoadedAt() : now,
-                is.registry().equals(was.registry()) ? before.loaded().registryLoadedAt() : now,
-                next.runExamples());
+                is.registry().equals(was.registry()) ? before.loaded().registryLoadedAt() : now);
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         holder.swap(next);
@@ -284,7 +312,16 @@ final class Reloader implements AutoCloseable {
     private static String examples(Loaded loaded) {
         String s = "; examples: " + loaded.examplesPassed() + " passed, " + loaded.examplesFailed() + " failed";
         List<String> failures = loaded.exampleFailures();
-        return failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
+        s = failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
+        if (loaded.properties().isEmpty()) {
+            return s;
+        }
+        PropertyResult first = loaded.properties().get(0);
+        List<String> broken = loaded.propertyFailures();
+        s += "; properties: " + (loaded.properties().size() - broken.size()) + " hold, " + broken.size() + " fail ("
+                + (first.proven() ? "exact over " + first.cases() + " requests" : "NOT exact: " + first.cases()
+                + (first.method() == PropertyResult.Method.RANDOM ? " random requests" : " requests of a sampled domain")) + ")";
+        return broken.isEmpty() ? s : s + ": " + String.join(" | ", broken);
     }
 
     /**

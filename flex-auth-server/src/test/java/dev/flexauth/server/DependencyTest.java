@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DependencyTest {
     static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)\\.[\\w*]+;$", Pattern.MULTILINE);
     static final Pattern ALLOWED = Pattern.compile("(java|javax|com\\.sun\\.net\\.httpserver"
-            + "|dev\\.flexauth\\.(engine|policy|registry|reason|log|json|io|server))(\\..*)?");
+            + "|dev\\.flexauth\\.(engine|policy|registry|reason|log|json|io|analysis|server))(\\..*)?");
 
     @Test
     void main_sources_import_only_the_jdk_and_the_core_api() throws IOException {

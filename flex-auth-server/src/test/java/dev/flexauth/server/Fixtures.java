@@ -59,6 +59,21 @@ final class Fixtures {
         return invalid;
     }
 
+    /**
+     * The policy with the TTL maximum hard-coded to 48 in the deny and the allow rule: valid, its
+     * examples over each actor's maximum fail, and so does its property "No certificate outlives
+     * the actor's maximum".
+     */
+    static String policyWithHardCodedTtl() {
+        String valid = policy();
+        String invalid = valid.replace("(ttl_hours < 1 or ttl_hours > actor.max_ttl_hours)", "(ttl_hours < 1 or ttl_hours > 48)")
+                .replace("(ttl_hours >= 1 and ttl_hours <= actor.max_ttl_hours)", "(ttl_hours >= 1 and ttl_hours <= 48)");
+        if (invalid.equals(valid)) {
+            throw new IllegalStateException("the example policy changed; update this fixture");
+        }
+        return invalid;
+    }
+
     /** The policy with a typo in a rule's field name: invalid. */
     static String policyWithTypo() {
         String valid = policy();

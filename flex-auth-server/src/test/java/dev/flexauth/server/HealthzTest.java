@@ -48,12 +48,17 @@ class HealthzTest {
     }
 
     @Test
-    void reports_the_examples_and_the_startup_load() {
+    void reports_the_examples_the_properties_and_the_startup_load() {
         JsonNode h = server.get("/healthz").json();
 
         assertEquals(expected.policy().examples().size(), h.path("examples").path("passed").asInt());
         assertEquals(0, h.path("examples").path("failed").asInt());
         assertEquals(0, h.path("examples").path("failures").size());
+        assertEquals(6, h.path("properties").path("held").asInt());
+        assertEquals(0, h.path("properties").path("failed").asInt());
+        assertEquals(430, h.path("properties").path("cases").asInt());
+        assertEquals(true, h.path("properties").path("exact").asBoolean());
+        assertEquals(0, h.path("properties").path("failures").size());
         assertEquals("accepted", h.path("last_reload").path("result").asText());
         assertEquals("startup", h.path("last_reload").path("trigger").asText());
         assertEquals(0, h.path("last_reload").path("errors").size());

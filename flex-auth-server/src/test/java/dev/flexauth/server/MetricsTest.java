@@ -37,6 +37,8 @@ class MetricsTest {
                     "flexauth_registry_entities{kind=\"actor\"} 4",
                     "flexauth_policy_examples{result=\"passed\"} 19",
                     "flexauth_policy_examples{result=\"failed\"} 0",
+                    "flexauth_policy_properties{result=\"held\"} 6",
+                    "flexauth_policy_properties{result=\"failed\"} 0",
                     "flexauth_reloads_total{result=\"accepted\",trigger=\"startup\"} 1",
                     "flexauth_last_reload_rejected 0",
                     "flexauth_http_responses_total{code=\"200\"} 3",

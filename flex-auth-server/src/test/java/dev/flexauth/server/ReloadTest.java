@@ -63,6 +63,29 @@ class ReloadTest {
     }
 
     @Test
+    void a_property_that_no_longer_holds_is_reported_like_a_failing_example() throws Exception {
+        try (TestServer server = watching()) {
+            JsonNode before = server.get("/healthz").json();
+            assertEquals(6, before.path("properties").path("held").asInt(), before::toString);
+
+            Fixtures.replaceAtomically(policy(), Fixtures.policyWithHardCodedTtl());
+            JsonNode h = server.awaitHealth(j -> !j.path("policy").path("digest").equals(before.path("policy").path("digest")));
+
+            assertEquals("accepted", h.path("last_reload").path("result").asText(), h::toString);
+            assertEquals("degraded", h.path("status").asText());
+            assertEquals(5, h.path("properties").path("held").asInt());
+            assertEquals(1, h.path("properties").path("failed").asInt());
+            assertEquals(true, h.path("properties").path("exact").asBoolean());
+            assertEquals("line 151 (No certificate outlives the actor's maximum): {\"actor\":\"atm-backup-daily\","
+                    + "\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":9} gets allow signing_policy_matched",
+                    h.path("properties").path("failures").get(0).asText());
+            String metrics = server.get("/metrics").body();
+            assertTrue(metrics.contains("flexauth_policy_properties{result=\"failed\"} 1\n"), metrics);
+            assertTrue(server.serverLog().contains("; properties: 5 hold, 1 fail (exact over "), server.serverLog());
+        }
+    }
+
+    @Test
     void examples_that_no_longer_hold_are_reported_but_do_not_block_a_revocation() throws Exception {
         try (TestServer server = watching()) {
             Fixtures.replaceAtomically(registry(), Fixtures.registryWithout("agt-state-hub-bridge"));

@@ -1,8 +1,9 @@
-package dev.flexauth.cli;
+package dev.flexauth.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flexauth.TestFiles;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
 import java.nio.file.Path;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** The grant enumeration behind {@code flex-auth diff}, in process. */
 class GrantDiffTest {
-    private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
-    private static final Path OPS_WARDEN = Path.of("../examples/ops-warden");
+    private static final Path FIXTURES = TestFiles.root().resolve("flex-auth-core/src/test/resources/analysis");
+    private static final Path OPS_WARDEN = TestFiles.root().resolve("examples/ops-warden");
 
     private static Engine engine(Path registry, Path policy) throws Exception {
         return EngineLoader.defaults().load(registry, policy);
@@ -63,7 +64,7 @@ class GrantDiffTest {
     void refusesToEnumerateBeyondTheLimit() throws Exception {
         Engine before = doors("registry_doors.json");
         Engine after = doors("registry_doors_later.json");
-        CliFailure f = assertThrows(CliFailure.class, () -> GrantDiff.between(before, after, 5));
+        AnalysisException f = assertThrows(AnalysisException.class, () -> GrantDiff.between(before, after, 5));
         assertEquals("too_many_combinations", f.code());
     }
 

@@ -77,9 +77,11 @@ class TestCommandIT {
                         "  counterexample  {\"actor\":\"atm-backup-daily\",\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":9}",
                         "  decision        allow signing_policy_matched",
                         "  explain (rules in evaluation order, up to the first match):"), r.outLines().subList(0, 5)),
-                () -> assertEquals("        because ttl_hours 9 < 1 is false; ttl_hours 9 > 48 is false", r.outLines().get(14)),
-                () -> assertEquals("    matched      allow signing_policy_matched  policy_hard_coded_ttl.md:105  "
+                () -> assertEquals("        did not match: ttl_hours 9 is at least 1 and ttl_hours 9 is at most 48", r.outLines().get(14)),
+                () -> assertEquals("    allow signing_policy_matched  policy_hard_coded_ttl.md:105  "
                         + "\"Signing is allowed when every check passes\"", r.outLines().get(15)),
+                () -> assertTrue(r.outLines().get(16).startsWith("        matched: actor \"atm-backup-daily\" is in the registry and "),
+                        r.outLines().get(16)),
                 () -> assertEquals(List.of("15 passed, 0 failed",
                         "properties: 5 hold, 1 fail (exact: every one of 546 distinct requests checked)"),
                         r.outLines().subList(r.outLines().size() - 2, r.outLines().size())));

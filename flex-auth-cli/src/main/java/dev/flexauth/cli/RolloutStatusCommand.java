@@ -55,12 +55,12 @@ final class RolloutStatusCommand implements Callable<Integer> {
             description = "The registry digest every replica must serve, sha256:<64 hex> (load-registry prints it).")
     String digest;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = ServeCommand.DurationConverter.class,
             description = "Give up after this long, e.g. 90s, 5m (default: ${DEFAULT-VALUE}; a ConfigMap update takes up "
                     + "to about 2 min to reach the pods).")
     Duration timeout;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = ServeCommand.DurationConverter.class,
             description = "Time between rounds of polling (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
@@ -246,34 +246,5 @@ final class RolloutStatusCommand implements Callable<Integer> {
 
     static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or an ISO-8601 duration such as {@code PT90S}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SHORT.matcher(value);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                switch (m.group(2)) {
-                    case "ms":
-                        return Duration.ofMillis(n);
-                    case "s":
-                        return Duration.ofSeconds(n);
-                    case "m":
-                        return Duration.ofMinutes(n);
-                    default:
-                        return Duration.ofHours(n);
-                }
-            }
-            try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 30s, 5m or 1h but found '"
-                        + value + "'");
-            }
-        }
     }
 }

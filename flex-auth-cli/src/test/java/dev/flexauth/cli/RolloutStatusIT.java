@@ -110,7 +110,7 @@ class RolloutStatusIT {
                         + " dns:flex-auth-replicas.flex-auth.svc.cluster.local:8080 but found 'flex-auth:8080'", target.errLines().get(0)),
                 () -> assertEquals(2, duration.exit(), duration::toString),
                 () -> assertEquals("flex-auth rollout-status: Invalid value for option '--timeout': expected a duration such as"
-                        + " 500ms, 30s, 5m or 1h but found 'soon'", duration.errLines().get(0)),
+                        + " 250ms, 1s, 36h or 7d (or ISO-8601 such as PT36H) but found 'soon'", duration.errLines().get(0)),
                 () -> assertEquals(2, none.exit(), none::toString));
     }
 

@@ -213,7 +213,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 : Reloader.pulling(loader, urlSource, initialSnapshot, config.policy(), initial, config.maxRegistryAge(),
                         pull.maxSilence(), metrics, log, Clock.systemUTC(), System::nanoTime);
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
-        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission,
+        Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log(),

@@ -187,6 +187,45 @@ final class Reloader implements AutoCloseable {
         return nanoTime.getAsLong() - confirmedNanos > maxSilence.toNanos();
     }
 
+    /** How long a request with {@code Flex-Auth-Min-Registry} waits for a newer snapshot. */
+    static final Duration MIN_REGISTRY_WAIT = Duration.ofSeconds(1);
+    private final Object swapped = new Object();
+
+    /**
+     * The engine in service if its snapshot's generated_at is {@code generatedAt} or later; else
+     * asks the source at once (a URL source polls, a file is looked at) and waits up to
+     * {@link #MIN_REGISTRY_WAIT} for a newer snapshot to be swapped in; if none comes, the engine in
+     * service made to deny every check with {@code registry_stale}. Called by request threads.
+     */
+    Engine atLeast(Instant generatedAt) {
+        Engine engine = holder.current();
+        if (newEnough(engine, generatedAt)) {
+            return engine;
+        }
+        if (source != null) {
+            pollSource();
+        } else {
+            requestIfChanged();
+        }
+        long deadline = System.nanoTime() + MIN_REGISTRY_WAIT.toNanos();
+        synchronized (swapped) {
+            for (long left; !newEnough(engine = holder.current(), generatedAt)
+                    && (left = deadline - System.nanoTime()) > 0; ) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(swapped, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return newEnough(engine, generatedAt) ? engine : engine.withStaleWhen(() -> true);
+    }
+
+    private static boolean newEnough(Engine engine, Instant generatedAt) {
+        return engine.registryGeneratedAt().map(t -> !t.isBefore(generatedAt)).orElse(false);
+    }
+
     /** The URL source's state, or null for a registry file. */
     SourceStatus sourceStatus() {
         if (source == null) {
@@ -381,6 +420,9 @@ final class Reloader implements AutoCloseable {
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         holder.swap(next);
+        synchronized (swapped) {
+            swapped.notifyAll();
+        }
         metrics.reload(outcome);
         log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "

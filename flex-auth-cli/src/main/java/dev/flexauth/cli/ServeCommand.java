@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "has not confirmed the snapshot in service (200 or 304) for this long, e.g. 30s (default: no limit).")
     Duration maxSourceSilence;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "With --registry URL: keep the last snapshot loaded "
+            + "from the source (and its .sig) in DIR, and start from it, verified again, when the source cannot be reached "
+            + "at start.")
+    Path cacheDir;
+
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
     Path policy;
 
@@ -196,14 +201,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " --registry can be a URL (the policy changes with a release, and is shipped with it)");
         }
         boolean pull = ServerConfig.RegistrySource.isUrl(registry);
-        if (!pull && (sourceCa != null || sourceTokenFile != null || sourcePoll != null || maxSourceSilence != null)) {
-            throw new ParameterException(spec.commandLine(), "--source-ca, --source-token-file, --source-poll and "
-                    + "--max-source-silence apply to a --registry URL only, and --registry is the file " + registry);
+        if (!pull && (sourceCa != null || sourceTokenFile != null || sourcePoll != null || maxSourceSilence != null
+                || cacheDir != null)) {
+            throw new ParameterException(spec.commandLine(), "--source-ca, --source-token-file, --source-poll, "
+                    + "--max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + registry);
         }
         ServerConfig c;
         try {
             c = pull ? ServerConfig.defaults(new ServerConfig.RegistrySource(registry, sourceCa, sourceTokenFile,
-                    sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence), policy)
+                    sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence, cacheDir), policy)
                     : ServerConfig.defaults(Path.of(registry), policy);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());

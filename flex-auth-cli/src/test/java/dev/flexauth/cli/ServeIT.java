@@ -121,8 +121,8 @@ class ServeIT {
         Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--max-source-silence", "30s");
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
-                () -> assertEquals("flex-auth serve: --source-ca, --source-token-file, --source-poll and --max-source-silence"
-                        + " apply to a --registry URL only, and --registry is the file " + Cli.REGISTRY, r.errLines().get(0)));
+                () -> assertEquals("flex-auth serve: --source-ca, --source-token-file, --source-poll,"
+                        + " --max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + Cli.REGISTRY, r.errLines().get(0)));
     }
 
     @Test

@@ -148,12 +148,26 @@ public final class FlexAuthServer implements AutoCloseable {
         Engine initial = null;
         UrlSource urlSource = null;
         byte[] initialSnapshot = null;
+        byte[] initialSignature = null;
+        Instant cachedAt = null;
+        SnapshotCache cache = pull == null || pull.cacheDir() == null ? null : new SnapshotCache(pull.cacheDir());
         // Without the signers it asked for, the server must not load an unverified snapshot.
         if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
             try {
                 urlSource = urlSource(pull, loader);
-                UrlSource.Poll first = urlSource.poll();
-                initialSnapshot = first.pair().snapshot();
+                UrlSource.Poll first;
+                try {
+                    first = urlSource.poll();
+                    initialSnapshot = first.pair().snapshot();
+                    initialSignature = first.pair().signature();
+                } catch (FetchException e) {
+                    if (cache == null) {
+                        throw e;
+                    }
+                    SnapshotCache.Cached cached = fromCache(cache, loader, pull, e, log);
+                    initialSnapshot = cached.snapshot();
+                    cachedAt = cached.confirmedAt();
+                }
                 initial = loader.load(initialSnapshot, urlSource.url().redacted(), config.policy());
             } catch (IllegalArgumentException | FetchException e) {
                 problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--registry " + pull.redacted() + ": " + e.getMessage());
@@ -210,8 +224,8 @@ public final class FlexAuthServer implements AutoCloseable {
 
         Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files,
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
-                : Reloader.pulling(loader, urlSource, initialSnapshot, config.policy(), initial, config.maxRegistryAge(),
-                        pull.maxSilence(), metrics, log, Clock.systemUTC(), System::nanoTime);
+                : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
+                        config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
@@ -268,6 +282,34 @@ public final class FlexAuthServer implements AutoCloseable {
                 Math.min(loader.maxRegistryBytes(), Integer.MAX_VALUE - 8), SOURCE_MAX_REDIRECTS, pull.caFile(), pull.tokenFile());
         return new UrlSource(url, new SourceFetcher(options, Clock.systemUTC()), check,
                 Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY);
+    }
+
+    /**
+     * The pair in {@code --cache-dir}, verified like a fetched one, for a start while the source is
+     * down; the start fails with both reasons when there is none or it does not verify.
+     */
+    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, ServerConfig.RegistrySource pull,
+            FetchException unreachable, ServerLog log) throws FetchException {
+        SnapshotCache.Cached cached;
+        try {
+            cached = cache.read(loader.maxRegistryBytes());
+        } catch (IOException e) {
+            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable snapshot ("
+                    + e.getMessage() + ")");
+        }
+        if (loader.signers() != null) {
+            try {
+                loader.signers().verify(cached.snapshot(), cached.signature() == null ? new byte[0] : cached.signature(),
+                        cache.dir().resolve(SnapshotCache.SNAPSHOT).toString(),
+                        cache.dir().resolve(SnapshotCache.SIGNATURE).toString(), Instant.now());
+            } catch (RegistryException e) {
+                throw new FetchException(unreachable.getMessage() + "; and the snapshot in --cache-dir " + cache.dir()
+                        + " does not verify (" + e.getMessage() + ")");
+            }
+        }
+        log.info("the registry source cannot be reached at start (" + unreachable.getMessage() + "); starting from the pair"
+                + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
+        return cached;
     }
 
     private static String reloadTriggers(ServerConfig config, boolean sighup, boolean admin) {

@@ -117,6 +117,9 @@ final class Reloader implements AutoCloseable {
     private volatile String lastError;
     private final AtomicLong sourceFailures = new AtomicLong();
     private final AtomicBoolean sourcePollQueued = new AtomicBoolean();
+    /** {@code --cache-dir}, or null; written on the reload thread only. */
+    private SnapshotCache cache;
+    private long lastTouch;
 
     /**
      * Starts serving {@code initial}, loaded by the caller from the files whose {@link #fingerprint}
@@ -136,8 +139,43 @@ final class Reloader implements AutoCloseable {
      */
     static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, Path policy, Engine initial,
             Duration maxRegistryAge, Duration maxSilence, Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
-        return new Reloader(loader, null, policy, initial, fingerprint(loader, null, policy), maxRegistryAge, metrics, log, clock,
-                source, initialSnapshot, maxSilence, nanoTime);
+        return pulling(loader, source, initialSnapshot, null, policy, initial, maxRegistryAge, maxSilence, null, null, metrics,
+                log, clock, nanoTime);
+    }
+
+    /**
+     * As above, keeping every accepted pull in {@code cache} (null: none); {@code confirmedAt} is when
+     * the source last confirmed {@code initialSnapshot} (null: now), earlier when it came from the cache.
+     */
+    static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, byte[] initialSignature, Path policy,
+            Engine initial, Duration maxRegistryAge, Duration maxSilence, SnapshotCache cache, Instant confirmedAt,
+            Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
+        Reloader r = new Reloader(loader, null, policy, initial, fingerprint(loader, null, policy), maxRegistryAge, metrics, log,
+                clock, source, initialSnapshot, maxSilence, nanoTime);
+        r.cache = cache;
+        if (confirmedAt != null) {
+            long ago = Math.max(0, Duration.between(confirmedAt, clock.instant()).toNanos());
+            r.confirmedNanos = r.nanoTime.getAsLong() - ago;
+            r.confirmedAt = confirmedAt;
+            r.checkFreshness();
+        } else {
+            r.keep(initialSnapshot, initialSignature);
+        }
+        return r;
+    }
+
+    /** Writes an accepted pull to the cache, if there is one; a failure is logged and changes nothing else. */
+    private void keep(byte[] snapshot, byte[] signature) {
+        if (cache == null) {
+            return;
+        }
+        try {
+            cache.write(snapshot, signature);
+            lastTouch = nanoTime.getAsLong();
+        } catch (IOException | RuntimeException e) {
+            log.info("cannot write the snapshot cache in " + cache.dir() + " (" + e + "); serving on, but a restart during a"
+                    + " source outage will not find this snapshot");
+        }
     }
 
     private Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles,
@@ -280,6 +318,7 @@ final class Reloader implements AutoCloseable {
         sourceInService = outcome.accepted();
         if (outcome.accepted()) {
             snapshotInService = poll.pair().snapshot();
+            keep(poll.pair().snapshot(), poll.pair().signature());
             confirm(started, poll.confirmedAt());
         }
     }
@@ -287,6 +326,15 @@ final class Reloader implements AutoCloseable {
     private void confirm(long nanos, Instant at) {
         confirmedNanos = nanos;
         confirmedAt = at;
+        // The cache's mtime is the last confirmation a restarted replica counts its silence from; once a second is enough.
+        if (cache != null && nanos - lastTouch > 1_000_000_000L) {
+            lastTouch = nanos;
+            try {
+                cache.touch();
+            } catch (IOException | RuntimeException e) {
+                // Only makes a restart during an outage count its silence from an earlier moment: stricter, not looser.
+            }
+        }
         checkFreshness();
     }
 

@@ -104,8 +104,10 @@ public record ServerConfig(
      * @param maxSilence deny every check with {@code registry_stale} and fail {@code /healthz} when the
      *                   source has not confirmed the snapshot in service (a 200 or a 304) for this long;
      *                   {@code null}: serve the last good snapshot however long the source is silent
+     * @param cacheDir   keep the last pair loaded from the source here, and start from it (verified
+     *                   again) when the source cannot be reached at start; {@code null}: no cache
      */
-    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence) {
+    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
         /** The default poll period: with a conditional GET per poll, a revocation reaches a replica well within 1 s. */
         public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
 
@@ -124,7 +126,7 @@ public record ServerConfig(
 
         /** {@code url} with the defaults: the JDK's trust store, no token, {@link #DEFAULT_POLL}, no silence bound. */
         public static RegistrySource of(String url) {
-            return new RegistrySource(url, null, null, DEFAULT_POLL, null);
+            return new RegistrySource(url, null, null, DEFAULT_POLL, null, null);
         }
 
         /** Whether {@code text} is a URL ({@code http://} or {@code https://}) rather than a file path. */

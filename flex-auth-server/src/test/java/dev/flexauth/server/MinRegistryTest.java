@@ -47,7 +47,7 @@ class MinRegistryTest {
 
     private TestServer start() throws Exception {
         return TestServer.start(TestServer.config().withRegistrySource(new ServerConfig.RegistrySource(origin.url(SNAPSHOT), null,
-                null, Duration.ofHours(1), null)).withRegistrySigners(SignedRegistryTest.SIGNERS));
+                null, Duration.ofHours(1), null, null)).withRegistrySigners(SignedRegistryTest.SIGNERS));
     }
 
     @Test

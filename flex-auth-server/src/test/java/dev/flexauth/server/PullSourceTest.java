@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --registry URL}: the real server pulls a signed snapshot from an in-process origin (see
@@ -54,7 +56,7 @@ class PullSourceTest {
 
     private ServerConfig config(Duration maxSilence) {
         return TestServer.config().withRegistrySource(new ServerConfig.RegistrySource(origin.url(SNAPSHOT + "?" + SECRET), null,
-                null, ServerConfig.RegistrySource.DEFAULT_POLL, maxSilence)).withRegistrySigners(SignedRegistryTest.SIGNERS);
+                null, ServerConfig.RegistrySource.DEFAULT_POLL, maxSilence, null)).withRegistrySigners(SignedRegistryTest.SIGNERS);
     }
 
     @Test
@@ -133,6 +135,57 @@ class PullSourceTest {
             assertEquals(digestOf("registry_production.json"), h.path("registry").path("digest").asText());
             assertEquals("registry_stale", server.check(SignedRegistryTest.BRIDGE).json().path("reason").asText());
         }
+    }
+
+    @Test
+    void with_a_cache_dir_a_replica_restarted_during_an_outage_starts_from_the_last_verified_pair(@TempDir Path dir)
+            throws Exception {
+        Path cache = dir.resolve("cache");
+        ServerConfig c = config(Duration.ofSeconds(3));
+        c = c.withRegistrySource(new ServerConfig.RegistrySource(c.registrySource().url(), null, null,
+                ServerConfig.RegistrySource.DEFAULT_POLL, Duration.ofSeconds(3), cache));
+        String after = digestOf("registry_bridge_removed.json");
+        try (TestServer server = TestServer.start(c)) {
+            assertArrayEquals(Files.readAllBytes(SIGNING.resolve("registry_production.json")),
+                    Files.readAllBytes(cache.resolve("registry.json")));
+            publish("registry_bridge_removed.json", Instant.parse("2026-01-01T00:05:00Z"));
+            server.awaitHealth(h -> h.path("registry").path("digest").asText().equals(after));
+        }
+        assertArrayEquals(Files.readAllBytes(SIGNING.resolve("registry_bridge_removed.json")),
+                Files.readAllBytes(cache.resolve("registry.json")));
+        assertArrayEquals(Files.readAllBytes(SIGNING.resolve("registry_bridge_removed.json.sig")),
+                Files.readAllBytes(cache.resolve("registry.json.sig")));
+
+        origin.close();
+        try (TestServer server = TestServer.start(c)) {
+            Reply r = server.check(SignedRegistryTest.BRIDGE);
+            assertEquals(after, r.json().path("registry").path("digest").asText(), r.body());
+            assertEquals("unknown_actor_resource", r.json().path("reason").asText(), r.body());
+            assertTrue(server.serverLog().contains("starting from the pair in --cache-dir " + cache + ", last confirmed by the"
+                    + " source at "), server.serverLog());
+            assertFalse(server.serverLog().contains("secret"), server.serverLog());
+            // The source stays silent: the cached pair serves only until the silence bound, counted from its last confirmation.
+            server.awaitHealth(h -> h.path("status").asText().equals("stale"));
+            assertEquals("registry_stale", server.check(SignedRegistryTest.BRIDGE).json().path("reason").asText());
+        }
+    }
+
+    @Test
+    void a_cache_that_does_not_verify_is_refused_at_start_with_both_reasons(@TempDir Path dir) throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        // A snapshot edited on disk: the production snapshot beside the next one's signature.
+        Files.copy(SIGNING.resolve("registry_production.json"), cache.resolve("registry.json"));
+        Files.copy(SIGNING.resolve("registry_bridge_removed.json.sig"), cache.resolve("registry.json.sig"));
+        origin.status(SNAPSHOT, 503);
+        ServerConfig c = config(null);
+        ServerConfig withCache = c.withRegistrySource(new ServerConfig.RegistrySource(c.registrySource().url(), null, null,
+                ServerConfig.RegistrySource.DEFAULT_POLL, null, cache));
+        ServerStartException e = assertThrows(ServerStartException.class, () -> TestServer.start(withCache));
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        String problem = e.problems().get(0);
+        assertTrue(problem.startsWith("--registry " + origin.url(SNAPSHOT) + "?…: "), problem);
+        assertTrue(problem.contains("; and the snapshot in --cache-dir " + cache + " does not verify ("), problem);
+        assertFalse(problem.contains("secret"), problem);
     }
 
     @Test

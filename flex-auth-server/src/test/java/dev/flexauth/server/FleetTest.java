@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, three replicas (the real server, each on its own port) pull it with
  * {@code --registry URL}, and HAProxy in front health-checks their {@code /healthz} as a Kubernetes
  * Service would. Under a steady, bounded load through HAProxy, a published revocation is denied on
- * every replica (asserted within a generous 10 s; the measured figure is printed). Skipped where
+ * every replica (asserted within a generous 10 s; the measured figure is printed). With nginx
+ * stopped, the last good snapshot keeps serving, a replica with a silence bound denies with
+ * {@code registry_stale} and HAProxy stops routing to it; with nginx back, it serves again. Skipped where
  * nginx or haproxy is not installed, unless {@code FLEX_AUTH_REQUIRE_TOOLS=1}, as {@code .ci/run}
  * sets.
  */
@@ -75,21 +78,68 @@ class FleetTest {
         return found;
     }
 
-    @Test
-    void a_published_revocation_is_denied_on_every_replica_behind_haproxy_under_steady_load() throws Exception {
-        Path nginxBinary = toolOrSkip("nginx");
+    private Path nginxBinary;
+    private Process nginx;
+    private int nginxPort;
+
+    /**
+     * Starts nginx with the production snapshot, three replicas pulling it (the third with
+     * {@code thirdSilence} as its maximum source silence; null: none) and HAProxy in front; returns
+     * the check URL through HAProxy once it routes.
+     */
+    private String fleet(Duration thirdSilence) throws Exception {
+        nginxBinary = toolOrSkip("nginx");
         Path haproxyBinary = toolOrSkip("haproxy");
-        Path html = Files.createDirectories(dir.resolve("html"));
+        Files.createDirectories(dir.resolve("html"));
         publish("registry_production.json");
-        int nginxPort = startNginx(nginxBinary, html);
+        nginxPort = startNginx(0);
         String url = "http://127.0.0.1:" + nginxPort + "/snap/registry.json";
         for (int i = 1; i <= 3; i++) {
             replicas.add(TestServer.start(TestServer.config().withInstanceId("replica-" + i)
-                    .withRegistrySource(ServerConfig.RegistrySource.of(url)).withRegistrySigners(SignedRegistryTest.SIGNERS)));
+                    .withRegistrySource(new ServerConfig.RegistrySource(url, null, null, ServerConfig.RegistrySource.DEFAULT_POLL,
+                            i == 3 ? thirdSilence : null, null))
+                    .withRegistrySigners(SignedRegistryTest.SIGNERS)));
         }
         int front = startHaproxy(haproxyBinary);
         String check = "http://127.0.0.1:" + front + "/v1/check";
         awaitAllowedThrough(check);
+        return check;
+    }
+
+    @Test
+    void with_nginx_stopped_the_last_good_snapshot_serves_a_replica_with_a_silence_bound_denies_and_haproxy_routes_around_it()
+            throws Exception {
+        String check = fleet(Duration.ofSeconds(2));
+        TestServer bounded = replicas.get(2);
+        nginx.destroy();
+        assertTrue(nginx.waitFor(30, TimeUnit.SECONDS), "nginx stopped");
+
+        JsonNode h = bounded.awaitHealth(j -> j.path("status").asText().equals("stale"));
+        assertEquals(503, bounded.get("/healthz").status());
+        assertEquals("registry_stale", bounded.check(SignedRegistryTest.BRIDGE).json().path("reason").asText(), h.toString());
+        for (TestServer r : replicas.subList(0, 2)) {
+            JsonNode degraded = r.awaitHealth(j -> j.path("status").asText().equals("degraded"));
+            assertTrue(degraded.path("registry").path("pull").path("last_error").asText().contains("127.0.0.1:" + nginxPort),
+                    degraded.toString());
+            assertEquals("allow", r.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+        }
+        // HAProxy's health check (every 200 ms, down after 2 failures) takes the stale replica out of rotation.
+        TestServer.pause(1500);
+        for (int i = 0; i < 30; i++) {
+            assertEquals("allow", effectOf(check), "request " + i + " through HAProxy reached the stale replica");
+        }
+
+        nginxPort = startNginx(nginxPort);
+        bounded.awaitHealth(j -> j.path("status").asText().equals("ok"));
+        assertEquals("allow", bounded.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+        for (TestServer r : replicas.subList(0, 2)) {
+            r.awaitHealth(j -> j.path("status").asText().equals("ok"));
+        }
+    }
+
+    @Test
+    void a_published_revocation_is_denied_on_every_replica_behind_haproxy_under_steady_load() throws Exception {
+        String check = fleet(null);
 
         // Steady load through HAProxy: one request every 10 ms (at most 100/s), answers counted by effect.
         Map<String, AtomicLong> effects = new ConcurrentHashMap<>();
@@ -187,11 +237,14 @@ class FleetTest {
         }
     }
 
-    private int startNginx(Path binary, Path html) throws Exception {
+    /** Starts nginx on {@code wanted} (0: a free port) and returns its port. */
+    private int startNginx(int wanted) throws Exception {
+        Path binary = nginxBinary;
+        Path html = dir.resolve("html");
         Files.createDirectories(dir.resolve("tmp"));
         String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
         for (int attempt = 1; ; attempt++) {
-            int port = freePort();
+            int port = wanted != 0 ? wanted : freePort();
             Files.writeString(dir.resolve("nginx.conf"), user
                     + "worker_processes 1;\n"
                     + "pid " + dir.resolve("nginx.pid") + ";\n"
@@ -215,6 +268,7 @@ class FleetTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             processes.add(p);
             if (awaitListening(p, port)) {
+                nginx = p;
                 return port;
             }
             p.destroyForcibly();

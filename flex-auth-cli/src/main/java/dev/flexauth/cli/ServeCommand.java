@@ -34,8 +34,32 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where to listen (default: ${DEFAULT-VALUE}; 0.0.0.0:8080 in a container; port 0 picks a free port).")
     InetSocketAddress address;
 
-    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
-    Path registry;
+    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON): "
+            + "a file, or an http:// or https:// URL polled with conditional GETs, its signature at URL.sig (plain http "
+            + "requires --registry-signers).")
+    String registry;
+
+    @Option(names = "--source-ca", paramLabel = "FILE", description = "With --registry https://...: trust the PEM "
+            + "certificates in FILE instead of the JDK's trust store.")
+    Path sourceCa;
+
+    @Option(names = "--source-token-file", paramLabel = "FILE", description = "With --registry URL: send the bearer token "
+            + "in FILE to the source (to its origin only, never across a redirect to another).")
+    Path sourceTokenFile;
+
+    @Option(names = "--source-poll", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --registry URL: the pause between polls of the source (default: 250ms).")
+    Duration sourcePoll;
+
+    @Option(names = "--max-source-silence", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --registry URL: deny every check with registry_stale, and fail /healthz, when the source "
+                    + "has not confirmed the snapshot in service (200 or 304) for this long, e.g. 30s (default: no limit).")
+    Duration maxSourceSilence;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "With --registry URL: keep the last snapshot loaded "
+            + "from the source (and its .sig) in DIR, and start from it, verified again, when the source cannot be reached "
+            + "at start.")
+    Path cacheDir;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
     Path policy;
@@ -131,7 +155,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = config();
         if (requireExamples) {
-            ExamplesGate.require(registry, policy);
+            if (ServerConfig.RegistrySource.isUrl(registry)) {
+                // The gate loads the files before the server binds; a pulled snapshot is not there yet.
+                throw new ParameterException(spec.commandLine(), "--require-examples needs a registry file; with"
+                        + " --registry URL, run flex-auth test on the snapshot before it is published");
+            }
+            ExamplesGate.require(Path.of(registry), policy);
         }
         if (log != null && log.toAbsolutePath().getParent() != null) {
             // The runbook logs to /var/log/flex-auth/...: a first start creates the directory, like mkdir -p.
@@ -180,7 +209,25 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
         }
-        ServerConfig c = ServerConfig.defaults(registry, policy).withAddress(address).withLog(log).withLogFsync(logFsync).withLogKey(logKey)
+        if (policy.toString().matches("(?i)https?:/.*")) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policy + ": the policy package must be a file; only"
+                    + " --registry can be a URL (the policy changes with a release, and is shipped with it)");
+        }
+        boolean pull = ServerConfig.RegistrySource.isUrl(registry);
+        if (!pull && (sourceCa != null || sourceTokenFile != null || sourcePoll != null || maxSourceSilence != null
+                || cacheDir != null)) {
+            throw new ParameterException(spec.commandLine(), "--source-ca, --source-token-file, --source-poll, "
+                    + "--max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + registry);
+        }
+        ServerConfig c;
+        try {
+            c = pull ? ServerConfig.defaults(new ServerConfig.RegistrySource(registry, sourceCa, sourceTokenFile,
+                    sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence, cacheDir), policy)
+                    : ServerConfig.defaults(Path.of(registry), policy);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());
+        }
+        c = c.withAddress(address).withLog(log).withLogFsync(logFsync).withLogKey(logKey)
                 .withTokenFile(tokenFile).withAdminTokenFile(adminTokenFile)
                 .withWatchFiles(!noWatch).withReloadOnSighup(!noSighup).withRegistrySigners(registrySigners);
         if (tlsKeystore != null) {

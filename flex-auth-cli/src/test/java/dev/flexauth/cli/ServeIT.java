@@ -2,6 +2,7 @@ package dev.flexauth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,38 @@ class ServeIT {
                 () -> assertEquals(2, r.exit()),
                 () -> assertEquals("flex-auth serve: Invalid value for option '--max-registry-age': expected a duration such as"
                         + " 250ms, 1s, 36h or 7d (or ISO-8601 such as PT36H) but found '36 hours'", r.errLines().get(0)));
+    }
+
+    /** Issue 21: only the registry can be a URL. */
+    @Test
+    void aPolicyUrlIsAUsageErrorThatSaysThePolicyIsAFile() {
+        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", "https://snapshots.example.com/policy.md");
+        assertAll(r.toString(),
+                () -> assertEquals(2, r.exit()),
+                () -> assertEquals("flex-auth serve: --policy https:/snapshots.example.com/policy.md: the policy package must be a"
+                        + " file; only --registry can be a URL (the policy changes with a release, and is shipped with it)",
+                        r.errLines().get(0)));
+    }
+
+    @Test
+    void sourceOptionsWithARegistryFileAreAUsageError() {
+        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--max-source-silence", "30s");
+        assertAll(r.toString(),
+                () -> assertEquals(2, r.exit()),
+                () -> assertEquals("flex-auth serve: --source-ca, --source-token-file, --source-poll,"
+                        + " --max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + Cli.REGISTRY, r.errLines().get(0)));
+    }
+
+    @Test
+    void aPlainHttpRegistryWithoutSignersStopsTheStartWithoutShowingTheQuery() {
+        Cli.Result r = Cli.run("serve", "--addr", "127.0.0.1:0", "--registry", "http://127.0.0.1:1/r.json?sig=s3cret",
+                "--policy", Cli.POLICY);
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertTrue(r.err().contains("--registry http://127.0.0.1:1/r.json?… is plain http, where anyone on the path"
+                        + " can change the snapshot: give --registry-signers so only a signed snapshot is loaded, or use https"),
+                        r.err()),
+                () -> assertFalse(r.err().contains("s3cret"), r.err()));
     }
 
     @Test

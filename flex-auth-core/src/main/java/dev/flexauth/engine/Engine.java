@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -37,19 +38,23 @@ public final class Engine {
     private final Compiler.Program program;
     /** Null when the snapshot serves whatever its age. */
     private final Freshness freshness;
+    /** Null when only the snapshot's age decides staleness; else also stale while it says so. */
+    private final BooleanSupplier cutOff;
 
     private Engine(PolicyPackage policy, Registry registry) {
         this.policy = policy;
         this.registry = registry;
         this.program = Compiler.compile(policy, registry);
         this.freshness = null;
+        this.cutOff = null;
     }
 
-    private Engine(Engine compiled, Freshness freshness) {
+    private Engine(Engine compiled, Freshness freshness, BooleanSupplier cutOff) {
         this.policy = compiled.policy;
         this.registry = compiled.registry;
         this.program = compiled.program;
         this.freshness = freshness;
+        this.cutOff = cutOff;
     }
 
     /** When a snapshot stops serving: {@code generatedAt} (null if unreadable) plus the maximum age, on {@code clock}. */
@@ -94,7 +99,17 @@ public final class Engine {
         }
         Instant generated = registryGeneratedAt().orElse(null);
         long staleAfter = generated == null ? Long.MIN_VALUE : saturatedMillis(generated, maxAge);
-        return new Engine(this, new Freshness(generated, maxAge, clock, staleAfter));
+        return new Engine(this, new Freshness(generated, maxAge, clock, staleAfter), cutOff);
+    }
+
+    /**
+     * The same engine, except that every check is also a deny with reason
+     * {@value EngineReason#REGISTRY_STALE} while {@code cutOff} answers true: for a server whose
+     * snapshot source has not confirmed the snapshot for too long. {@code cutOff} is asked on every
+     * check, so it must be cheap and thread-safe. Keeps any maximum registry age.
+     */
+    public Engine withStaleWhen(BooleanSupplier cutOff) {
+        return new Engine(this, freshness, Objects.requireNonNull(cutOff, "cutOff"));
     }
 
     private static long saturatedMillis(Instant generated, Duration maxAge) {
@@ -121,12 +136,12 @@ public final class Engine {
 
     /** Whether checks deny with {@value EngineReason#REGISTRY_STALE} now. */
     public boolean registryStale() {
-        return freshness != null && freshness.stale();
+        return freshness != null && freshness.stale() || cutOff != null && cutOff.getAsBoolean();
     }
 
-    /** This engine without a maximum registry age: what the package's Examples run against. */
+    /** This engine without a maximum registry age nor a cut-off: what the package's Examples run against. */
     public Engine withoutMaxRegistryAge() {
-        return freshness == null ? this : new Engine(this, null);
+        return freshness == null && cutOff == null ? this : new Engine(this, null, null);
     }
 
     /** A builder for requests to this engine. */
@@ -148,7 +163,7 @@ public final class Engine {
         Objects.requireNonNull(request, "request is null; build one with engine.request()");
         requireCompatible(request);
         long id = DecisionIds.next();
-        if (freshness != null && freshness.stale()) {
+        if (registryStale()) {
             return new Decision(id, this, request, null, null, null, EngineReason.REGISTRY_STALE,
                     explain ? new Trace(List.of()) : null);
         }

@@ -72,6 +72,28 @@ public final class EngineLoader {
     public Engine load(Path registryFile, Path policyFile) throws LoadException {
         Objects.requireNonNull(registryFile, "registryFile is null; pass the path of a registry snapshot (JSON)");
         Objects.requireNonNull(policyFile, "policyFile is null; pass the path of a policy package (Markdown)");
+        return load(registryFile.toString(), policyFile, registryLoader -> signers == null ? registryLoader.load(registryFile)
+                : loadSigned(registryLoader, registryFile));
+    }
+
+    /**
+     * Loads the pair from a snapshot already in memory, named {@code registryName} in errors (a
+     * URL without its query string, say), refused past {@link #maxRegistryBytes()}. The
+     * {@linkplain #signers() signers} are not applied here: the caller verified {@code registry}
+     * against its signature (a URL source fetches the two together).
+     */
+    public Engine load(byte[] registry, String registryName, Path policyFile) throws LoadException {
+        Objects.requireNonNull(registry, "registry is null; pass the bytes of a registry snapshot (JSON)");
+        Objects.requireNonNull(registryName, "registryName is null; pass the name to show in errors, e.g. the URL");
+        Objects.requireNonNull(policyFile, "policyFile is null; pass the path of a policy package (Markdown)");
+        return load(registryName, policyFile, registryLoader -> registryLoader.load(registry, registryName));
+    }
+
+    private interface RegistryRead {
+        Registry read(RegistryLoader loader) throws RegistryException;
+    }
+
+    private Engine load(String registryName, Path policyFile, RegistryRead read) throws LoadException {
         PolicyPackage policy = null;
         List<Diagnostic> diagnostics = List.of();
         try {
@@ -83,19 +105,19 @@ public final class EngineLoader {
         Registry registry;
         try {
             RegistryLoader registryLoader = RegistryLoader.builder().schema(schema).maxBytes(maxRegistryBytes).build();
-            registry = signers == null ? registryLoader.load(registryFile) : loadSigned(registryLoader, registryFile);
+            registry = read.read(registryLoader);
         } catch (RegistryException e) {
-            throw new LoadException(diagnostics, registryFile.toString(), e.problems(), e.getMessage());
+            throw new LoadException(diagnostics, registryName, e.problems(), e.getMessage());
         }
         if (policy == null) {
-            throw new LoadException(diagnostics, registryFile.toString(), List.of(), null);
+            throw new LoadException(diagnostics, registryName, List.of(), null);
         }
         try {
             return Engine.of(policy, registry);
         } catch (IncompatibleRegistryException e) {
             List<RegistryProblem> problems = e.mismatches().stream()
                     .map(m -> new RegistryProblem("", RegistryCode.MISSING_ATTRIBUTE, m)).toList();
-            throw new LoadException(diagnostics, registryFile.toString(), problems, e.getMessage());
+            throw new LoadException(diagnostics, registryName, problems, e.getMessage());
         }
     }
 

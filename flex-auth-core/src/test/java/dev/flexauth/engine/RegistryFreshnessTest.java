@@ -66,6 +66,25 @@ class RegistryFreshnessTest {
     }
 
     @Test
+    void a_cut_off_denies_registry_stale_while_it_holds_and_keeps_the_maximum_age() throws Exception {
+        boolean[] cutOff = {false};
+        Engine engine = ENGINE.withMaxRegistryAge(Duration.ofHours(36), at(GENERATED)).withStaleWhen(() -> cutOff[0]);
+
+        assertFalse(engine.registryStale());
+        assertEquals(Effect.ALLOW, bridge(engine).effect());
+        assertEquals(Optional.of(Duration.ofHours(36)), engine.maxRegistryAge());
+        cutOff[0] = true;
+        assertTrue(engine.registryStale());
+        assertEquals(EngineReason.REGISTRY_STALE, bridge(engine).reason());
+        assertFalse(engine.withoutMaxRegistryAge().registryStale(), "the Examples run without the cut-off");
+        cutOff[0] = false;
+        assertEquals(Effect.ALLOW, bridge(engine).effect());
+        // A later maximum age keeps the cut-off.
+        cutOff[0] = true;
+        assertTrue(engine.withMaxRegistryAge(Duration.ofHours(36), at(GENERATED)).registryStale());
+    }
+
+    @Test
     void an_engine_turns_stale_as_its_clock_moves_on() throws Exception {
         Instant[] now = {GENERATED};
         Clock moving = new Clock() {

@@ -34,6 +34,19 @@ class SignedEngineLoaderTest {
         assertEquals(EngineLoader.defaults().load(registry, TestFiles.opsWardenPolicy()).registry().digest(), signed.registry().digest());
     }
 
+    /** What a URL source loads: bytes it verified itself, named by the URL in errors, within the loader's size limit. */
+    @Test
+    void a_snapshot_in_memory_loads_like_its_file_and_its_problems_carry_the_given_name() throws Exception {
+        Path registry = DIR.resolve("registry_production.json");
+        byte[] bytes = Files.readAllBytes(registry);
+        assertEquals(EngineLoader.defaults().load(registry, TestFiles.opsWardenPolicy()).registry().digest(),
+                loader().load(bytes, "https://snapshots.example/r.json?…", TestFiles.opsWardenPolicy()).registry().digest());
+        LoadException tooLarge = assertThrows(LoadException.class, () -> EngineLoader.withMaxRegistryBytes(bytes.length - 1)
+                .load(bytes, "https://snapshots.example/r.json?…", TestFiles.opsWardenPolicy()));
+        assertEquals(List.of("https://snapshots.example/r.json?…: the snapshot is " + bytes.length + " bytes, more than the limit of "
+                + (bytes.length - 1) + " bytes; raise the limit if this is intended"), tooLarge.lines());
+    }
+
     @Test
     void a_snapshot_whose_signature_does_not_match_is_a_load_exception_naming_it() throws Exception {
         Path registry = Files.copy(DIR.resolve("registry_production.json"), tmp.resolve("registry.json"));

@@ -30,8 +30,9 @@ final class AuthzenEndpoints {
     /** {@code POST /access/v1/evaluation}: one evaluation. */
     Response evaluation(Call call) throws ApiError, IOException {
         call.query(Set.of());
+        java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody();
-        Decider.Decided d = decider.decide(engine -> AuthzenJson.readEvaluation(body, engine.policy().request()), false);
+        Decider.Decided d = decider.decide(engine -> AuthzenJson.readEvaluation(body, engine.policy().request()), false, minRegistry);
         return Response.json(200, AuthzenJson.evaluationResponse(d.decision()));
     }
 
@@ -41,9 +42,10 @@ final class AuthzenEndpoints {
      */
     Response evaluations(Call call) throws ApiError, IOException {
         call.query(Set.of());
+        java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody();
         long start = System.nanoTime();
-        Engine engine = decider.engine();
+        Engine engine = decider.engine(minRegistry);
         AuthzenJson.Batch batch;
         try {
             batch = AuthzenJson.readEvaluations(body, engine.policy().request());

@@ -36,6 +36,11 @@ final class Call {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
+    /** Every value of the header {@code name} (null when absent). */
+    java.util.List<String> headers(String name) {
+        return exchange.getRequestHeaders().get(name);
+    }
+
     /**
      * The query parameters, each at most once and among {@code allowed}.
      *

@@ -22,8 +22,9 @@ final class CheckEndpoint implements Router.Endpoint {
     public Response handle(Call call) throws ApiError, IOException {
         Map<String, String> query = call.query(Set.of("explain"));
         boolean explain = Call.flag(query, "explain");
+        java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody();
-        Decider.Decided d = decider.decide(engine -> RequestJson.read(body, engine.policy().request()), explain);
+        Decider.Decided d = decider.decide(engine -> RequestJson.read(body, engine.policy().request()), explain, minRegistry);
         return Response.json(200, DecisionJson.envelope(d.decision()));
     }
 }

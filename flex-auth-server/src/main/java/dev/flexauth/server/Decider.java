@@ -8,6 +8,7 @@ import dev.flexauth.json.DecisionJson;
 import dev.flexauth.log.DecisionLogException;
 import dev.flexauth.reason.HttpError;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,7 @@ final class Decider {
     }
 
     private final Supplier<Engine> engines;
+    private final Fresher fresher;
     private final AuditLog log;
     private final Metrics metrics;
     private final Clock clock;
@@ -39,6 +41,12 @@ final class Decider {
     private final String instanceId;
 
     Decider(Supplier<Engine> engines, AuditLog log, Metrics metrics, Clock clock, Admission admission, String instanceId) {
+        this(engines, null, log, metrics, clock, admission, instanceId);
+    }
+
+    Decider(Supplier<Engine> engines, Fresher fresher, AuditLog log, Metrics metrics, Clock clock, Admission admission,
+            String instanceId) {
+        this.fresher = fresher;
         this.admission = admission;
         this.instanceId = instanceId;
         this.engines = engines;
@@ -54,8 +62,16 @@ final class Decider {
      *     503 {@code decision_log_unavailable} if the decision could not be logged
      */
     Decided decide(RequestMapper mapper, boolean explain) throws ApiError {
+        return decide(mapper, explain, null);
+    }
+
+    /**
+     * Like {@link #decide(RequestMapper, boolean)}, on a snapshot generated at {@code minRegistry} or
+     * later (null: any): see {@link #engine(Instant)}.
+     */
+    Decided decide(RequestMapper mapper, boolean explain, Instant minRegistry) throws ApiError {
         long start = System.nanoTime();
-        Engine engine = engines.get();
+        Engine engine = engine(minRegistry);
         Request request;
         try {
             request = mapper.map(engine);
@@ -68,6 +84,20 @@ final class Decider {
     /** The engine in service now: a batch reads it once and decides all its items on it. */
     Engine engine() {
         return engines.get();
+    }
+
+    /**
+     * The engine in service if its snapshot was generated at {@code minRegistry} or later (null:
+     * any); otherwise the source is asked at once and a newer one awaited for a bounded time; if
+     * none comes, an engine that denies every check with {@code registry_stale}.
+     */
+    Engine engine(Instant minRegistry) {
+        return minRegistry == null || fresher == null ? engines.get() : fresher.atLeast(minRegistry);
+    }
+
+    /** Finds an engine whose snapshot is at least as new as asked (see {@link Reloader#atLeast}). */
+    interface Fresher {
+        Engine atLeast(Instant generatedAt);
     }
 
     /**

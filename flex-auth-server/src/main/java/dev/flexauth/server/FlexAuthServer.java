@@ -8,6 +8,7 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.log.DecisionLogException;
+import dev.flexauth.registry.RegistryException;
 import dev.flexauth.registry.SignersException;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.log.LogKey;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +40,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FlexAuthServer implements AutoCloseable {
     private static final int BACKLOG = 128;
+    /** A URL source's limits: a fetch that takes longer is a failed poll, and the pair in service keeps serving. */
+    static final Duration SOURCE_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration SOURCE_READ_TIMEOUT = Duration.ofSeconds(30);
+    static final int SOURCE_MAX_REDIRECTS = 3;
+    /** Every this many polls the source is asked without validators (see {@link UrlSource}): every 10 s at 250 ms. */
+    static final int SOURCE_FULL_FETCH_EVERY = 40;
 
     private final ServerConfig config;
     private final ServerLog log;
@@ -81,7 +89,11 @@ public final class FlexAuthServer implements AutoCloseable {
             long period = config.reloadPoll().toMillis();
             reloadTimer.scheduleWithFixedDelay(reloader::poll, period, Math.max(1, period), TimeUnit.MILLISECONDS);
         }
-        if (config.maxRegistryAge() != null) {
+        if (config.registrySource() != null) {
+            long period = config.registrySource().poll().toMillis();
+            reloadTimer.scheduleWithFixedDelay(reloader::pollSource, period, Math.max(1, period), TimeUnit.MILLISECONDS);
+        }
+        if (config.maxRegistryAge() != null || config.registrySource() != null && config.registrySource().maxSilence() != null) {
             reloadTimer.scheduleWithFixedDelay(() -> {
                 try {
                     reloader.checkFreshness();
@@ -131,10 +143,38 @@ public final class FlexAuthServer implements AutoCloseable {
                 problems.addAll(e.problems().stream().map(p -> "--registry-signers " + p).toList());
             }
         }
-        String files = Reloader.fingerprint(loader, config.registry(), config.policy());
+        ServerConfig.RegistrySource pull = config.registrySource();
+        String files = pull == null ? Reloader.fingerprint(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
+        UrlSource urlSource = null;
+        byte[] initialSnapshot = null;
+        byte[] initialSignature = null;
+        Instant cachedAt = null;
+        SnapshotCache cache = pull == null || pull.cacheDir() == null ? null : new SnapshotCache(pull.cacheDir());
         // Without the signers it asked for, the server must not load an unverified snapshot.
-        if (config.registrySigners() == null || loader.signers() != null) {
+        if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
+            try {
+                urlSource = urlSource(pull, loader);
+                UrlSource.Poll first;
+                try {
+                    first = urlSource.poll();
+                    initialSnapshot = first.pair().snapshot();
+                    initialSignature = first.pair().signature();
+                } catch (FetchException e) {
+                    if (cache == null) {
+                        throw e;
+                    }
+                    SnapshotCache.Cached cached = fromCache(cache, loader, pull, e, log);
+                    initialSnapshot = cached.snapshot();
+                    cachedAt = cached.confirmedAt();
+                }
+                initial = loader.load(initialSnapshot, urlSource.url().redacted(), config.policy());
+            } catch (IllegalArgumentException | FetchException e) {
+                problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--registry " + pull.redacted() + ": " + e.getMessage());
+            } catch (LoadException e) {
+                problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+            }
+        } else if (config.registrySigners() == null || loader.signers() != null) {
             try {
                 initial = loader.load(config.registry(), config.policy());
             } catch (LoadException e) {
@@ -182,10 +222,12 @@ public final class FlexAuthServer implements AutoCloseable {
                     + ": cannot listen there (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"), e);
         }
 
-        Reloader reloader = new Reloader(loader, config.registry(), config.policy(), initial, files, config.maxRegistryAge(),
-                metrics, log, Clock.systemUTC());
+        Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files,
+                config.maxRegistryAge(), metrics, log, Clock.systemUTC())
+                : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
+                        config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
-        Decider decider = new Decider(reloader::current, auditLog, metrics, Clock.systemUTC(), admission,
+        Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("/healthz", List.of("GET", "HEAD"), Access.OPEN, new HealthEndpoint(reloader, auditLog, config.log(),
@@ -220,8 +262,61 @@ public final class FlexAuthServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The URL source of {@code pull}: signatures checked by the loader's signers (mandatory over
+     * plain http), fetched with the loader's size limit.
+     */
+    private static UrlSource urlSource(ServerConfig.RegistrySource pull, EngineLoader loader) {
+        SnapshotSigners signers = loader.signers();
+        SourceUrl url = SourceUrl.parse(pull.url());
+        String snapshotName = url.redacted();
+        String signatureName = url.withPathSuffix(".sig").redacted();
+        SignatureCheck check = signers == null ? null : (snapshot, signature) -> {
+            try {
+                signers.verify(snapshot, signature, snapshotName, signatureName, Instant.now());
+            } catch (RegistryException e) {
+                throw new SignatureCheck.Invalid(e.getMessage());
+            }
+        };
+        SourceFetcher.Options options = new SourceFetcher.Options(SOURCE_CONNECT_TIMEOUT, SOURCE_READ_TIMEOUT,
+                Math.min(loader.maxRegistryBytes(), Integer.MAX_VALUE - 8), SOURCE_MAX_REDIRECTS, pull.caFile(), pull.tokenFile());
+        return new UrlSource(url, new SourceFetcher(options, Clock.systemUTC()), check,
+                Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY);
+    }
+
+    /**
+     * The pair in {@code --cache-dir}, verified like a fetched one, for a start while the source is
+     * down; the start fails with both reasons when there is none or it does not verify.
+     */
+    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, ServerConfig.RegistrySource pull,
+            FetchException unreachable, ServerLog log) throws FetchException {
+        SnapshotCache.Cached cached;
+        try {
+            cached = cache.read(loader.maxRegistryBytes());
+        } catch (IOException e) {
+            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable snapshot ("
+                    + e.getMessage() + ")");
+        }
+        if (loader.signers() != null) {
+            try {
+                loader.signers().verify(cached.snapshot(), cached.signature() == null ? new byte[0] : cached.signature(),
+                        cache.dir().resolve(SnapshotCache.SNAPSHOT).toString(),
+                        cache.dir().resolve(SnapshotCache.SIGNATURE).toString(), Instant.now());
+            } catch (RegistryException e) {
+                throw new FetchException(unreachable.getMessage() + "; and the snapshot in --cache-dir " + cache.dir()
+                        + " does not verify (" + e.getMessage() + ")");
+            }
+        }
+        log.info("the registry source cannot be reached at start (" + unreachable.getMessage() + "); starting from the pair"
+                + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
+        return cached;
+    }
+
     private static String reloadTriggers(ServerConfig config, boolean sighup, boolean admin) {
         List<String> triggers = new ArrayList<>();
+        if (config.registrySource() != null) {
+            triggers.add("source poll (every " + config.registrySource().poll().toMillis() + " ms)");
+        }
         if (config.watchFiles()) {
             triggers.add("file change (debounce " + config.reloadDebounce().toMillis() + " ms, at most "
                     + config.reloadMaxDelay().toMillis() + " ms after the first event; "
@@ -251,7 +346,8 @@ public final class FlexAuthServer implements AutoCloseable {
 
     private FileWatcher watch() {
         try {
-            List<Path> files = config.registrySigners() == null ? List.of(config.registry(), config.policy())
+            List<Path> files = config.registrySource() != null ? List.of(config.policy())
+                    : config.registrySigners() == null ? List.of(config.registry(), config.policy())
                     : List.of(config.registry(), config.policy(), SnapshotSigners.signatureOf(config.registry()));
             return FileWatcher.start(files, config.reloadDebounce(), config.reloadMaxDelay(), reloader::requestIfChanged,
                     reloadTimer, log);

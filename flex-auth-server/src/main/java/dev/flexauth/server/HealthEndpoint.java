@@ -49,9 +49,10 @@ final class HealthEndpoint implements Router.Endpoint {
         boolean logDown = logStatus != null && logStatus.state() == DecisionLog.State.FAILED;
         Engine engine = state.loaded().engine();
         boolean stale = engine.registryStale();
+        Reloader.SourceStatus pull = reloader.sourceStatus();
         String status = logDown ? "unavailable" : stale ? "stale"
                 : !state.last().accepted() || state.loaded().examplesFailed() > 0
-                || state.loaded().propertiesFailed() > 0 ? "degraded" : "ok";
+                || state.loaded().propertiesFailed() > 0 || pull != null && !pull.up() ? "degraded" : "ok";
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
@@ -75,6 +76,19 @@ final class HealthEndpoint implements Router.Endpoint {
         registry.put("source", from);
         registry.put("entities", new LinkedHashMap<>(engine.registry().counts()));
         registry.put("loaded_at", state.loaded().registryLoadedAt());
+        if (pull != null) {
+            // The URL never with its query string, which may be a credential.
+            Map<String, Object> pulled = new LinkedHashMap<>();
+            pulled.put("url", pull.url());
+            pulled.put("last_status", pull.lastStatus() == 0 ? null : pull.lastStatus());
+            pulled.put("last_confirmed_at", pull.lastConfirmedAt());
+            pulled.put("silence_ms", pull.silence().toMillis());
+            pulled.put("max_silence_ms", pull.maxSilence() == null ? null : pull.maxSilence().toMillis());
+            pulled.put("failures", pull.failures());
+            pulled.put("last_error", pull.up() ? null : pull.lastError());
+            pulled.put("last_failure_at", pull.lastFailureAt());
+            registry.put("pull", pulled);
+        }
         body.put("registry", registry);
         Map<String, Object> examples = new LinkedHashMap<>();
         examples.put("passed", state.loaded().examplesPassed());

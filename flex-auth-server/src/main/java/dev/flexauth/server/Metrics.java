@@ -191,6 +191,23 @@ final class Metrics {
         return sb.toString();
     }
 
+    /** A URL source's series; the URL label never holds the query string. */
+    static String source(Reloader.SourceStatus pull) {
+        StringBuilder sb = new StringBuilder();
+        head(sb, "flexauth_source_up", "gauge", "1 if the latest poll of the registry source answered 200 or 304, else 0.");
+        sb.append("flexauth_source_up{").append(label("url", pull.url())).append("} ").append(pull.up() ? 1 : 0).append('\n');
+        counter(sb, "flexauth_source_fetch_failures_total", "Polls of the registry source that failed (the pair in service kept serving).",
+                pull.failures());
+        head(sb, "flexauth_source_silence_seconds", "gauge",
+                "Time since the registry source last confirmed the snapshot in service (a 200 that loaded, or a 304).");
+        sb.append("flexauth_source_silence_seconds ").append(number(pull.silence().toMillis() / 1000.0)).append('\n');
+        if (pull.maxSilence() != null) {
+            head(sb, "flexauth_source_max_silence_seconds", "gauge", "The silence past which every check denies with registry_stale.");
+            sb.append("flexauth_source_max_silence_seconds ").append(number(pull.maxSilence().toMillis() / 1000.0)).append('\n');
+        }
+        return sb.toString();
+    }
+
     private static void counter(StringBuilder sb, String name, String help, Map<String, LongAdder> series) {
         head(sb, name, "counter", help);
         new TreeMap<>(series).forEach((labels, n) -> sb.append(name).append('{').append(labels).append("} ").append(n.sum()).append('\n'));

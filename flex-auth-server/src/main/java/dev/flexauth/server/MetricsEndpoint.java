@@ -20,6 +20,10 @@ final class MetricsEndpoint implements Router.Endpoint {
     @Override
     public Response handle(Call call) {
         String text = metrics.render(reloader.state(), log == null ? null : log.status(), admission, reloader.now());
+        Reloader.SourceStatus pull = reloader.sourceStatus();
+        if (pull != null) {
+            text += Metrics.source(pull);
+        }
         return new Response(200, Metrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 }

@@ -40,7 +40,7 @@ record ReloadOutcome(Result result, Trigger trigger, Instant time, Digests befor
 
     /** Why a load ran: {@code poll} is the periodic backstop that found a change no event reported. */
     enum Trigger {
-        STARTUP, FILE, POLL, SIGNAL, ADMIN;
+        STARTUP, FILE, POLL, SIGNAL, ADMIN, SOURCE;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

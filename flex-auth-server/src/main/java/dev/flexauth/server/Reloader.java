@@ -35,10 +35,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
- * Loads the registry and policy files again and swaps the new engine in when the pair is valid.
+ * Loads the registry and policy files again (or, with a URL source, the snapshot the source hands
+ * over with the policy file) and swaps the new engine in when the pair is valid.
  * Every reload runs on one thread, so they never overlap and a swap always follows the load it
  * validated. A rejected pair changes nothing but the reported state: the last good pair keeps
  * serving. The package's Examples run on every accepted load and their failures are reported, but
@@ -97,6 +100,18 @@ final class Reloader implements AutoCloseable {
     record State(Loaded loaded, ReloadOutcome last) {
     }
 
+    /**
+     * A URL source as healthz and the metrics show it: when it last confirmed the snapshot in
+     * service (a 200 that loaded, or a 304 or unchanged 200 for it), the latest poll's status code
+     * (0: failed), and the latest failure (its message never holds the URL's query string).
+     */
+    record SourceStatus(String url, Instant lastConfirmedAt, Duration silence, Duration maxSilence, int lastStatus,
+            long failures, Instant lastFailureAt, String lastError) {
+        boolean up() {
+            return lastStatus != 0;
+        }
+    }
+
     private final EngineLoader loader;
     private final Path registry;
     private final Path policy;
@@ -116,6 +131,25 @@ final class Reloader implements AutoCloseable {
     private volatile String lastSeenIdentity;
     private volatile boolean reportedStale;
 
+    /** Null for a registry file; else where the snapshot is pulled from (used on the reload thread only). */
+    private final UrlSource source;
+    private final Duration maxSilence;
+    private final LongSupplier nanoTime;
+    /** A URL source's verified snapshot in service: what a reload for the policy loads again. */
+    private volatile byte[] snapshotInService;
+    /** Whether the version the source last handed over is the one in service (false after a rejected load). */
+    private volatile boolean sourceInService = true;
+    private volatile long confirmedNanos;
+    private volatile Instant confirmedAt;
+    private volatile int lastStatus;
+    private volatile Instant lastFailureAt;
+    private volatile String lastError;
+    private final AtomicLong sourceFailures = new AtomicLong();
+    private final AtomicBoolean sourcePollQueued = new AtomicBoolean();
+    /** {@code --cache-dir}, or null; written on the reload thread only. */
+    private SnapshotCache cache;
+    private long lastTouch;
+
     /**
      * Starts serving {@code initial}, loaded by the caller from the files whose {@link #fingerprint}
      * was {@code initialFiles} just before; there is no empty state. With a {@code maxRegistryAge}
@@ -123,6 +157,66 @@ final class Reloader implements AutoCloseable {
      */
     Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Duration maxRegistryAge,
             Metrics metrics, ServerLog log, Clock clock) {
+        this(loader, registry, policy, initial, initialFiles, maxRegistryAge, metrics, log, clock, null, null, null, null);
+    }
+
+    /**
+     * A reloader whose snapshot comes from {@code source}: {@code initial} was loaded from
+     * {@code initialSnapshot}, which the source handed over just now. With a {@code maxSilence}
+     * (null: none) every engine served also denies with {@code registry_stale} once the source has
+     * not confirmed the snapshot in service for that long, on the monotonic {@code nanoTime}.
+     */
+    static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, Path policy, Engine initial,
+            Duration maxRegistryAge, Duration maxSilence, Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
+        return pulling(loader, source, initialSnapshot, null, policy, initial, maxRegistryAge, maxSilence, null, null, metrics,
+                log, clock, nanoTime);
+    }
+
+    /**
+     * As above, keeping every accepted pull in {@code cache} (null: none); {@code confirmedAt} is when
+     * the source last confirmed {@code initialSnapshot} (null: now), earlier when it came from the cache.
+     */
+    static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, byte[] initialSignature, Path policy,
+            Engine initial, Duration maxRegistryAge, Duration maxSilence, SnapshotCache cache, Instant confirmedAt,
+            Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
+        Reloader r = new Reloader(loader, null, policy, initial, fingerprint(loader, null, policy), maxRegistryAge, metrics, log,
+                clock, source, initialSnapshot, maxSilence, nanoTime);
+        r.cache = cache;
+        if (confirmedAt != null) {
+            long ago = Math.max(0, Duration.between(confirmedAt, clock.instant()).toNanos());
+            r.confirmedNanos = r.nanoTime.getAsLong() - ago;
+            r.confirmedAt = confirmedAt;
+            r.checkFreshness();
+        } else {
+            r.keep(initialSnapshot, initialSignature);
+        }
+        return r;
+    }
+
+    /** Writes an accepted pull to the cache, if there is one; a failure is logged and changes nothing else. */
+    private void keep(byte[] snapshot, byte[] signature) {
+        if (cache == null) {
+            return;
+        }
+        try {
+            cache.write(snapshot, signature);
+            lastTouch = nanoTime.getAsLong();
+        } catch (IOException | RuntimeException e) {
+            log.info("cannot write the snapshot cache in " + cache.dir() + " (" + e + "); serving on, but a restart during a"
+                    + " source outage will not find this snapshot");
+        }
+    }
+
+    private Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles,
+            Duration maxRegistryAge, Metrics metrics, ServerLog log, Clock clock, UrlSource source, byte[] initialSnapshot,
+            Duration maxSilence, LongSupplier nanoTime) {
+        this.source = source;
+        this.snapshotInService = initialSnapshot;
+        this.maxSilence = maxSilence;
+        this.nanoTime = nanoTime == null ? System::nanoTime : nanoTime;
+        this.confirmedNanos = this.nanoTime.getAsLong();
+        this.confirmedAt = clock.instant();
+        this.lastStatus = 200;
         this.loader = loader;
         this.registry = registry;
         this.policy = policy;
@@ -144,13 +238,133 @@ final class Reloader implements AutoCloseable {
         log.info("loaded policy " + initial.policy().name() + " " + initial.policy().version() + " " + digests.policy()
                 + " and registry " + digests.registry() + " " + initial.registry().counts() + " from "
                 + initial.registry().source().system() + "/" + initial.registry().source().inventory() + " generated "
-                + initial.registry().source().generatedAt() + examples(loaded));
+                + initial.registry().source().generatedAt() + (source == null ? "" : " (pulled from " + source.url()
+                + (maxSilence == null ? "" : "; maximum source silence " + maxSilence) + ")") + examples(loaded));
         checkFreshness();
     }
 
     /** {@code engine} with the maximum registry age applied, if one is set. */
     private Engine fresh(Engine engine) {
-        return maxRegistryAge == null ? engine : engine.withMaxRegistryAge(maxRegistryAge, clock);
+        Engine e = maxRegistryAge == null ? engine : engine.withMaxRegistryAge(maxRegistryAge, clock);
+        return maxSilence == null ? e : e.withStaleWhen(this::silent);
+    }
+
+    /** Whether the source has not confirmed the snapshot in service for longer than the maximum silence. */
+    private boolean silent() {
+        return nanoTime.getAsLong() - confirmedNanos > maxSilence.toNanos();
+    }
+
+    /** How long a request with {@code Flex-Auth-Min-Registry} waits for a newer snapshot. */
+    static final Duration MIN_REGISTRY_WAIT = Duration.ofSeconds(1);
+    private final Object swapped = new Object();
+
+    /**
+     * The engine in service if its snapshot's generated_at is {@code generatedAt} or later; else
+     * asks the source at once (a URL source polls, a file is looked at) and waits up to
+     * {@link #MIN_REGISTRY_WAIT} for a newer snapshot to be swapped in; if none comes, the engine in
+     * service made to deny every check with {@code registry_stale}. Called by request threads.
+     */
+    Engine atLeast(Instant generatedAt) {
+        Engine engine = holder.current();
+        if (newEnough(engine, generatedAt)) {
+            return engine;
+        }
+        if (source != null) {
+            pollSource();
+        } else {
+            requestIfChanged();
+        }
+        long deadline = System.nanoTime() + MIN_REGISTRY_WAIT.toNanos();
+        synchronized (swapped) {
+            for (long left; !newEnough(engine = holder.current(), generatedAt)
+                    && (left = deadline - System.nanoTime()) > 0; ) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(swapped, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return newEnough(engine, generatedAt) ? engine : engine.withStaleWhen(() -> true);
+    }
+
+    private static boolean newEnough(Engine engine, Instant generatedAt) {
+        return engine.registryGeneratedAt().map(t -> !t.isBefore(generatedAt)).orElse(false);
+    }
+
+    /** The URL source's state, or null for a registry file. */
+    SourceStatus sourceStatus() {
+        if (source == null) {
+            return null;
+        }
+        return new SourceStatus(source.url().redacted(), confirmedAt, Duration.ofNanos(nanoTime.getAsLong() - confirmedNanos),
+                maxSilence, lastStatus, sourceFailures.get(), lastFailureAt, lastError);
+    }
+
+    /**
+     * Queues one poll of the URL source (unless one is waiting): a new, verified snapshot is loaded
+     * and swapped in; an unchanged one confirms the snapshot in service; a failure is recorded and
+     * the pair in service keeps serving.
+     */
+    void pollSource() {
+        if (source != null && sourcePollQueued.compareAndSet(false, true)) {
+            queue(() -> {
+                sourcePollQueued.set(false);
+                pollSourceNow();
+            });
+        }
+    }
+
+    private void pollSourceNow() {
+        // The moment the poll starts: a confirmation is no older than this.
+        long started = nanoTime.getAsLong();
+        UrlSource.Poll poll;
+        try {
+            poll = source.poll();
+        } catch (FetchException | RuntimeException e) {
+            String why = e instanceof FetchException ? e.getMessage() : source.url().scrub("unexpected " + e);
+            sourceFailures.incrementAndGet();
+            lastFailureAt = millis();
+            if (lastStatus != 0 || !why.equals(lastError)) {
+                log.info("registry source poll failed; still serving registry " + digests(holder.current()).registry() + ": " + why);
+            }
+            lastError = why;
+            lastStatus = 0;
+            return;
+        }
+        if (lastStatus == 0) {
+            log.info("registry source " + source.url() + " answers again (" + poll.status() + ")");
+        }
+        lastStatus = poll.status();
+        if (!poll.changed()) {
+            if (sourceInService) {
+                confirm(started, poll.confirmedAt());
+            }
+            return;
+        }
+        ReloadOutcome outcome = reload(Trigger.SOURCE, poll.pair().snapshot());
+        sourceInService = outcome.accepted();
+        if (outcome.accepted()) {
+            snapshotInService = poll.pair().snapshot();
+            keep(poll.pair().snapshot(), poll.pair().signature());
+            confirm(started, poll.confirmedAt());
+        }
+    }
+
+    private void confirm(long nanos, Instant at) {
+        confirmedNanos = nanos;
+        confirmedAt = at;
+        // The cache's mtime is the last confirmation a restarted replica counts its silence from; once a second is enough.
+        if (cache != null && nanos - lastTouch > 1_000_000_000L) {
+            lastTouch = nanos;
+            try {
+                cache.touch();
+            } catch (IOException | RuntimeException e) {
+                // Only makes a restart during an outage count its silence from an earlier moment: stricter, not looser.
+            }
+        }
+        checkFreshness();
     }
 
     /** The age of the snapshot in service, if its generated_at reads as a time. */
@@ -171,11 +385,17 @@ final class Reloader implements AutoCloseable {
         boolean stale = engine.registryStale();
         if (stale != reportedStale) {
             reportedStale = stale;
-            log.info(stale ? "registry snapshot " + engine.registry().digest() + " generated "
+            boolean cutOff = stale && maxSilence != null && silent();
+            log.info(cutOff ? "registry source " + source.url() + " has not confirmed snapshot " + engine.registry().digest()
+                    + " for longer than the maximum source silence of " + maxSilence
+                    + ": every check denies with registry_stale until the source answers"
+                    : stale ? "registry snapshot " + engine.registry().digest() + " generated "
                     + engine.registry().source().generatedAt() + " is older than the maximum registry age of "
                     + maxRegistryAge + ": every check denies with registry_stale until a fresher snapshot is loaded"
                     : "registry snapshot " + engine.registry().digest() + " generated " + engine.registry().source().generatedAt()
-                    + " is within the maximum registry age of " + maxRegistryAge + "; checks are decided again");
+                    + (maxSilence == null ? " is within the maximum registry age of " + maxRegistryAge
+                    : " is fresh again (maximum registry age " + maxRegistryAge + ", maximum source silence " + maxSilence + ")")
+                    + "; checks are decided again");
         }
     }
 
@@ -249,6 +469,11 @@ final class Reloader implements AutoCloseable {
 
     /** Loads, validates and swaps; runs on the reload thread only. */
     private ReloadOutcome reload(Trigger trigger) {
+        return reload(trigger, snapshotInService);
+    }
+
+    /** Loads {@code snapshot} (a URL source's; null for the registry file) with the policy file. */
+    private ReloadOutcome reload(Trigger trigger, byte[] snapshot) {
         State before = state.get();
         Engine old = before.loaded().engine();
         Instant now = millis();
@@ -256,7 +481,7 @@ final class Reloader implements AutoCloseable {
         lastSeenFiles = fingerprint(loader, registry, policy);
         Engine next;
         try {
-            next = fresh(loader.load(registry, policy));
+            next = fresh(source == null ? loader.load(registry, policy) : loader.load(snapshot, source.url().redacted(), policy));
         } catch (LoadException e) {
             return rejected(before, trigger, now, e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
         } catch (RuntimeException e) {
@@ -271,6 +496,9 @@ final class Reloader implements AutoCloseable {
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         holder.swap(next);
+        synchronized (swapped) {
+            swapped.notifyAll();
+        }
         metrics.reload(outcome);
         log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
@@ -331,6 +559,10 @@ final class Reloader implements AutoCloseable {
      * cannot hold up the reload thread.
      */
     static String fingerprint(EngineLoader loader, Path registry, Path policy) {
+        if (registry == null) {
+            // A URL source: the snapshot is the poller's to compare, the policy file is ours.
+            return sha256(policy, PolicyReader.MAX_BYTES);
+        }
         String files = sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
         // With signatures required, a .sig replaced after its snapshot is a change to load, or a
         // rejected mismatched pair would wait for the next unrelated change.
@@ -355,6 +587,9 @@ final class Reloader implements AutoCloseable {
 
     /** What the poll compares first, cheaply: each file's path after symlinks, file key, size and mtime. */
     static String identity(EngineLoader loader, Path registry, Path policy) {
+        if (registry == null) {
+            return identity(policy);
+        }
         String files = identity(registry) + " " + identity(policy);
         return loader.signers() == null ? files : files + " " + identity(SnapshotSigners.signatureOf(registry));
     }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * never taken as values.
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
- * @param registry        the registry snapshot file
+ * @param registry        the registry snapshot file ({@code null} with a {@code registrySource})
  * @param policy          the policy package file
  * @param log             the decision log file, or {@code null} for no decision log
  * @param logFsync        sync decision log lines to disk before answering (in groups)
@@ -55,6 +55,8 @@ import java.util.Objects;
  *                        {@code null} for an unkeyed log (see {@link dev.flexauth.log.LogKey})
  * @param instanceId      this replica's name in the decision log, {@code /healthz}, the metrics and the
  *                        server log; default {@code POD_NAME}, else the host name
+ * @param registrySource  pull the registry snapshot from a URL instead of the {@code registry} file, or
+ *                        {@code null}
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -79,7 +81,8 @@ public record ServerConfig(
         Duration maxRegistryAge,
         Path registrySigners,
         Path logKey,
-        String instanceId) {
+        String instanceId,
+        RegistrySource registrySource) {
 
     /** The default port, as in the runbook. */
     public static final int DEFAULT_PORT = 8080;
@@ -90,9 +93,63 @@ public record ServerConfig(
     /** The default period of the backstop that looks at the files whatever the events say. */
     public static final Duration DEFAULT_RELOAD_POLL = Duration.ofSeconds(1);
 
+    /**
+     * A registry snapshot pulled from a URL instead of read from {@code registry}: polled with
+     * conditional GETs every {@code poll}, its signature at {@code <url>.sig}.
+     *
+     * @param url        an {@code http://} or {@code https://} URL; its query string is never shown
+     * @param caFile     PEM certificates to trust instead of the JDK's trust store, or {@code null}
+     * @param tokenFile  a file holding a bearer token sent to the source, or {@code null}
+     * @param poll       the pause between polls
+     * @param maxSilence deny every check with {@code registry_stale} and fail {@code /healthz} when the
+     *                   source has not confirmed the snapshot in service (a 200 or a 304) for this long;
+     *                   {@code null}: serve the last good snapshot however long the source is silent
+     * @param cacheDir   keep the last pair loaded from the source here, and start from it (verified
+     *                   again) when the source cannot be reached at start; {@code null}: no cache
+     */
+    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
+        /** The default poll period: with a conditional GET per poll, a revocation reaches a replica well within 1 s. */
+        public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
+
+        public RegistrySource {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(poll, "poll");
+            SourceUrl.parse(url);
+            if (poll.isNegative() || poll.isZero()) {
+                throw new IllegalArgumentException("expected a source poll period above zero but found " + poll);
+            }
+            if (maxSilence != null && maxSilence.compareTo(poll) <= 0) {
+                throw new IllegalArgumentException("expected a maximum source silence longer than the poll period ("
+                        + poll + ") but found " + maxSilence + "; every poll would start out stale");
+            }
+        }
+
+        /** {@code url} with the defaults: the JDK's trust store, no token, {@link #DEFAULT_POLL}, no silence bound. */
+        public static RegistrySource of(String url) {
+            return new RegistrySource(url, null, null, DEFAULT_POLL, null, null);
+        }
+
+        /** Whether {@code text} is a URL ({@code http://} or {@code https://}) rather than a file path. */
+        public static boolean isUrl(String text) {
+            return SourceUrl.isUrl(text);
+        }
+
+        /** The URL for display: without its query string, which may be a credential. */
+        public String redacted() {
+            return SourceUrl.parse(url).redacted();
+        }
+
+        @Override
+        public String toString() {
+            return "RegistrySource[" + redacted() + "]";
+        }
+    }
+
     public ServerConfig {
         Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(registry, "registry");
+        if (registry == null && registrySource == null) {
+            throw new NullPointerException("registry");
+        }
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(reloadDebounce, "reloadDebounce");
@@ -128,124 +185,134 @@ public record ServerConfig(
         }
     }
 
+
+    /** The defaults (see the class description) for serving the snapshot pulled from {@code source} with {@code policy}. */
+    public static ServerConfig defaults(RegistrySource source, Path policy) {
+        return defaults(null, policy, Objects.requireNonNull(source, "source"));
+    }
+
     /** The defaults (see the class description) for serving {@code registry} with {@code policy}. */
     public static ServerConfig defaults(Path registry, Path policy) {
+        return defaults(Objects.requireNonNull(registry, "registry"), policy, null);
+    }
+
+    private static ServerConfig defaults(Path registry, Path policy, RegistrySource source) {
         return new ServerConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), registry, policy, null, false,
                 null, null, null, null, 64 * 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 256,
                 Duration.ofSeconds(10), DEFAULT_RELOAD_DEBOUNCE, true, true, null, DEFAULT_RELOAD_MAX_DELAY, DEFAULT_RELOAD_POLL,
-                null, null, null, InstanceId.fromEnvironment());
+                null, null, null, InstanceId.fromEnvironment(), source);
     }
 
     /** Listens on {@code address}, e.g. {@code 0.0.0.0:8080} in a container. */
     public ServerConfig withAddress(InetSocketAddress address) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Writes the decision log to {@code log} ({@code null}: no log). */
     public ServerConfig withLog(Path log) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Syncs decision log lines to disk before answering. */
     public ServerConfig withLogFsync(boolean logFsync) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Requires the bearer token in {@code tokenFile} on the check endpoints ({@code null}: open). */
     public ServerConfig withTokenFile(Path tokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Enables {@code /v1/admin/reload} behind the bearer token in {@code adminTokenFile}. */
     public ServerConfig withAdminTokenFile(Path adminTokenFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Serves HTTPS with the key in the PKCS#12 {@code keystore}, unlocked by the password in {@code passwordFile}. */
     public ServerConfig withTls(Path keystore, Path passwordFile) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, keystore,
                 passwordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Refuses bodies longer than {@code maxBodyBytes} with 413. */
     public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Decides on {@code workerThreads} threads. */
     public ServerConfig withWorkerThreads(int workerThreads) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Lets {@code queueCapacity} requests wait for a worker; more are answered 503. */
     public ServerConfig withQueueCapacity(int queueCapacity) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Gives clients {@code readTimeout} (whole seconds) to send a request and again to take the answer. */
     public ServerConfig withReadTimeout(Duration readTimeout) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Waits {@code reloadDebounce} without further changes before reloading changed files. */
     public ServerConfig withReloadDebounce(Duration reloadDebounce) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Reloads a burst of file events at most {@code reloadMaxDelay} after its first event. */
     public ServerConfig withReloadMaxDelay(Duration reloadMaxDelay) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Looks at the files every {@code reloadPoll} whatever the events say ({@link Duration#ZERO}: never). */
     public ServerConfig withReloadPoll(Duration reloadPoll) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Denies every check with {@code registry_stale} while the snapshot is older than {@code maxRegistryAge} ({@code null}: no limit). */
     public ServerConfig withMaxRegistryAge(Duration maxRegistryAge) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Whether to reload when the files change. */
     public ServerConfig withWatchFiles(boolean watchFiles) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Whether to reload on SIGHUP. */
     public ServerConfig withReloadOnSighup(boolean reloadOnSighup) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /**
@@ -255,7 +322,7 @@ public record ServerConfig(
     public ServerConfig withPublicUrl(String publicUrl) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /**
@@ -266,21 +333,31 @@ public record ServerConfig(
     public ServerConfig withRegistrySigners(Path registrySigners) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Signs the decision log's checkpoints with the key in {@code logKey} ({@code null}: no checkpoints). */
     public ServerConfig withLogKey(Path logKey) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
+    }
+
+    /**
+     * Pulls the registry snapshot from {@code registrySource} instead of the {@code registry} file
+     * ({@code null}: the file).
+     */
+    public ServerConfig withRegistrySource(RegistrySource registrySource) {
+        return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
+                tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     /** Names this replica {@code instanceId} (letters, digits, {@code . _ - :}, at most 253 characters). */
     public ServerConfig withInstanceId(String instanceId) {
         return new ServerConfig(address, registry, policy, log, logFsync, tokenFile, adminTokenFile, tlsKeystore,
                 tlsPasswordFile, maxBodyBytes, workerThreads, queueCapacity, readTimeout, reloadDebounce, watchFiles,
-                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId);
+                reloadOnSighup, publicUrl, reloadMaxDelay, reloadPoll, maxRegistryAge, registrySigners, logKey, instanceId, registrySource);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -83,6 +83,11 @@ final class Origin implements AutoCloseable {
         statuses.put(path, status);
     }
 
+    /** Serves {@code path}'s file again after {@link #status}. */
+    void heal(String path) {
+        statuses.remove(path);
+    }
+
     void redirect(String path, String location) {
         redirects.put(path, location);
     }

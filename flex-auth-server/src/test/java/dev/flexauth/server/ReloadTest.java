@@ -8,6 +8,7 @@ import dev.flexauth.engine.EngineLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,8 @@ class ReloadTest {
 
     private TestServer watching() throws Exception {
         TestServer.copyExamples(dir);
-        return TestServer.start(TestServer.config(registry(), policy()).withWatchFiles(true));
+        // The periodic look at the files is off, so the file events these tests name are what reloads.
+        return TestServer.start(TestServer.config(registry(), policy()).withWatchFiles(true).withReloadPoll(Duration.ZERO));
     }
 
     private static String digestOf(Path registry, Path policy) throws Exception {

@@ -31,7 +31,7 @@ class SecretsRedactionTest {
                 Arguments.of(Shape.GITHUB_TOKEN, "token ", "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", " leaked"),
                 Arguments.of(Shape.GITHUB_TOKEN, "", "ghs_" + "16C7e42F292c6912E7710c838347Ae178B4a", ""),
                 Arguments.of(Shape.GITHUB_TOKEN, "x", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEF", ""),
-                Arguments.of(Shape.GITLAB_TOKEN, "PRIVATE-TOKEN: ", "glpat-xxxxXXXX1234_-abcdEFGH", ""),
+                Arguments.of(Shape.GITLAB_TOKEN, "PRIVATE-TOKEN: ", "glpat-qrstUVWX1234_-abcdEFGH", ""),
                 Arguments.of(Shape.AWS_ACCESS_KEY, "id=", "AKIAIOSFODNN7EXAMPLE", "&x=1"),
                 Arguments.of(Shape.AWS_ACCESS_KEY, "", "ASIAY34FZKBOKMUTVV7A", ""),
                 Arguments.of(Shape.AWS_SECRET_KEY, "[default] ", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),

@@ -79,7 +79,7 @@ public final class PolicyReader {
         try {
             bytes = RegularFile.readAllBytes(file, MAX_BYTES, RegularFile.DEFAULT_DEADLINE);
         } catch (RegularFileException e) {
-            throw single(name, DiagnosticCode.MISSING_SECTION, e.kind() == RegularFileException.Kind.TOO_LARGE
+            throw single(name, DiagnosticCode.UNREADABLE, e.kind() == RegularFileException.Kind.TOO_LARGE
                     ? "the policy file is larger than " + MAX_BYTES + " bytes; a policy package is a document, not a dataset"
                     : e.getMessage());
         }
@@ -91,7 +91,7 @@ public final class PolicyReader {
         Objects.requireNonNull(bytes, "bytes is null; pass the policy package's UTF-8 bytes");
         Objects.requireNonNull(file, "file is null; pass the name diagnostics should give the package");
         if (bytes.length > MAX_BYTES) {
-            throw single(file, DiagnosticCode.MISSING_SECTION, "the policy file is larger than " + MAX_BYTES + " bytes");
+            throw single(file, DiagnosticCode.UNREADABLE, "the policy file is larger than " + MAX_BYTES + " bytes");
         }
         String text;
         try {

@@ -6,6 +6,9 @@ package dev.flexauth.reason;
  * what tools print and match on; it never changes once released.
  */
 public enum DiagnosticCode {
+    // Policy package: the file itself.
+    UNREADABLE("unreadable", "the policy file cannot be read: missing, not a regular file, too large, or too slow to read"),
+
     // Policy package: Markdown structure.
     NOT_A_POLICY("not_a_policy", "the file is JSON, not Markdown: a registry snapshot given where a policy package belongs"),
     MISSING_SECTION("missing_section", "a required section (metadata, Request, Reasons, rules) is absent"),

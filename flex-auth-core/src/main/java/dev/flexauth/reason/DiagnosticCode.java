@@ -5,7 +5,7 @@ package dev.flexauth.reason;
  * documentation an operator sees in {@code docs/policy-language.md}. The {@link #code()} is
  * what tools print and match on; it never changes once released.
  */
-public enum DiagnosticCode {
+public enum DiagnosticCode implements Code {
     // Policy package: the file itself.
     UNREADABLE("unreadable", "the policy file cannot be read: missing, not a regular file, too large, or too slow to read"),
 
@@ -48,6 +48,7 @@ public enum DiagnosticCode {
     }
 
     /** The stable, lowercase code printed in diagnostics. */
+    @Override
     public String code() {
         return code;
     }
@@ -59,6 +60,7 @@ public enum DiagnosticCode {
     }
 
     /** One line saying what the code means. */
+    @Override
     public String doc() {
         return doc;
     }

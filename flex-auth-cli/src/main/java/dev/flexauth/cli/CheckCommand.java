@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -25,14 +26,8 @@ import picocli.CommandLine.Spec;
             "The request is a JSON object of the package's Request fields, from --request or stdin."},
         footer = {"", "Exit 0 when a decision was made, allow or deny; 1 when the files or the request are invalid."})
 class CheckCommand implements Callable<Integer> {
-    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
-    Path registry;
-
-    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
-    Path policy;
-
-    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
-    Path registrySigners;
+    @Mixin
+    EngineFiles files;
 
     @Option(names = "--request", paramLabel = "JSON",
             description = "The request, e.g. '{\"actor\":\"a\",\"subject\":\"a\",\"action\":\"ssh.sign\"}'. Default: read from stdin.")
@@ -53,13 +48,13 @@ class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no request: pass --request '<json>' or pipe the JSON on stdin");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
+        Engine engine = files.load(spec.commandLine().getErr());
         Request r = Inputs.request(request, System.in, engine);
         Decision d = explain ? engine.explain(r) : engine.check(r);
         if (json) {
             out.println(DecisionJson.envelopeString(d));
         } else {
-            out.print(human(d, policy.toString()));
+            out.print(human(d, files.policy.toString()));
         }
         return 0;
     }

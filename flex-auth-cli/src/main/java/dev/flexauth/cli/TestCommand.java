@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,14 +30,8 @@ import picocli.CommandLine.Spec;
             "over every request the package and the snapshot can tell apart."},
         footer = {"", "Exit 0 when every example and every property holds, 1 when one fails or the files are invalid."})
 final class TestCommand implements Callable<Integer> {
-    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
-    Path registry;
-
-    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
-    Path policy;
-
-    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig (ssh-keygen -Y sign -n flex-auth-registry) by a key of this OpenSSH allowed_signers file.")
-    Path registrySigners;
+    @Mixin
+    EngineFiles files;
 
     @Option(names = "--max-cases", paramLabel = "N", defaultValue = "" + PropertyChecker.DEFAULT_MAX_CASES,
             description = "Check properties exactly when the domain holds at most N requests, else over N random ones "
@@ -53,7 +48,7 @@ final class TestCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean verbose = Main.verbose(spec);
-        Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
+        Engine engine = files.load(spec.commandLine().getErr());
         List<ExampleResult> results = engine.runExamples();
         int failed = 0;
         for (ExampleResult r : results) {
@@ -71,12 +66,12 @@ final class TestCommand implements Callable<Integer> {
         for (PropertyResult p : properties) {
             if (p.holds()) {
                 if (verbose) {
-                    out.println(PropertyReport.held(p, policy.toString()));
+                    out.println(PropertyReport.held(p, files.policy.toString()));
                 }
                 continue;
             }
             broken++;
-            out.print(PropertyReport.failure(engine, p, policy.toString()));
+            out.print(PropertyReport.failure(engine, p, files.policy.toString()));
         }
         out.println((results.size() - failed) + " passed, " + failed + " failed");
         if (!properties.isEmpty()) {
@@ -86,7 +81,7 @@ final class TestCommand implements Callable<Integer> {
     }
 
     private String where(Example e) {
-        return policy + ":" + e.pos().line() + (e.description().isEmpty() ? "" : " (" + e.description() + ")");
+        return files.policy + ":" + e.pos().line() + (e.description().isEmpty() ? "" : " (" + e.description() + ")");
     }
 
     private String failure(Engine engine, ExampleResult r) {
@@ -100,7 +95,7 @@ final class TestCommand implements Callable<Integer> {
         sb.append("  actual    ").append(r.decision().effect()).append(' ').append(r.decision().reason()).append('\n');
         try {
             Decision explained = engine.explain(Request.of(engine.policy().request(), e.request()));
-            explained.trace().ifPresent(t -> sb.append(CheckCommand.trace(t, policy.toString(), "  ")));
+            explained.trace().ifPresent(t -> sb.append(CheckCommand.trace(t, files.policy.toString(), "  ")));
         } catch (RequestException unreachable) {
             // The same request was built for the decision above, so it cannot fail here.
             throw new IllegalStateException(unreachable);

@@ -11,6 +11,7 @@ import dev.flexauth.registry.RegistryLoader;
 import dev.flexauth.registry.RegistryProblem;
 import dev.flexauth.registry.RegistrySchema;
 import dev.flexauth.registry.SnapshotSigners;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -89,15 +90,67 @@ public final class EngineLoader {
         return load(registryName, policyFile, registryLoader -> registryLoader.load(registry, registryName));
     }
 
+    /**
+     * Loads the pair from any {@link Input}: files, bytes or class-path resources. With
+     * {@linkplain #signers() signers}, the snapshot's signature ({@link Input}'s {@code .sig}) is
+     * verified over exactly the bytes that are parsed.
+     */
+    public Engine load(Input registry, Input policy) throws LoadException {
+        Objects.requireNonNull(registry, "registry is null; pass Input.file(...), Input.bytes(...) or Input.resource(...)");
+        Objects.requireNonNull(policy, "policy is null; pass Input.file(...), Input.bytes(...) or Input.resource(...)");
+        PolicyRead readPolicy = policy.path().isPresent() ? () -> PolicyReader.read(policy.path().get()) : () -> {
+            try {
+                return PolicyReader.read(policy.read(PolicyReader.MAX_BYTES), policy.name());
+            } catch (IOException e) {
+                throw PolicyException.unreadable(policy.name(), e.getMessage());
+            }
+        };
+        if (registry.path().isPresent()) {
+            Path file = registry.path().get();
+            return load(registry.name(), readPolicy, loader -> signers == null ? loader.load(file) : loadSigned(loader, file));
+        }
+        return load(registry.name(), readPolicy, loader -> loader.load(readBytes(registry), registry.name()));
+    }
+
+    /** The snapshot's bytes, verified against its signature when signers are required. */
+    private byte[] readBytes(Input registry) throws RegistryException {
+        String name = registry.name();
+        byte[] bytes;
+        byte[] sig;
+        try {
+            bytes = registry.read(maxRegistryBytes);
+            sig = signers == null ? null : registry.readSignature().orElse(null);
+        } catch (IOException e) {
+            throw RegistryException.of(name, RegistryCode.UNREADABLE, e.getMessage());
+        }
+        if (signers != null) {
+            if (sig == null) {
+                String message = "no signature at " + registry.signatureName() + "; registry signers are configured, so"
+                        + " every snapshot needs one: ssh-keygen -Y sign -n " + SnapshotSigners.NAMESPACE + " -f KEY FILE";
+                throw RegistryException.of(name, RegistryCode.MISSING_SIGNATURE, message);
+            }
+            signers.verify(bytes, sig, name, registry.signatureName(), clock.instant());
+        }
+        return bytes;
+    }
+
     private interface RegistryRead {
         Registry read(RegistryLoader loader) throws RegistryException;
     }
 
+    private interface PolicyRead {
+        PolicyPackage read() throws PolicyException;
+    }
+
     private Engine load(String registryName, Path policyFile, RegistryRead read) throws LoadException {
+        return load(registryName, () -> PolicyReader.read(policyFile), read);
+    }
+
+    private Engine load(String registryName, PolicyRead readPolicy, RegistryRead read) throws LoadException {
         PolicyPackage policy = null;
         List<Diagnostic> diagnostics = List.of();
         try {
-            policy = PolicyReader.read(policyFile);
+            policy = readPolicy.read();
         } catch (PolicyException e) {
             diagnostics = e.diagnostics();
         }

@@ -1,8 +1,6 @@
 package dev.flexauth.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -156,14 +154,7 @@ public final class Secrets {
 
     /** The marker for {@code secret} found as {@code shape}. */
     public static String marker(Shape shape, String secret) {
-        return "[redacted:" + shape.label + " sha256:" + HEX.formatHex(sha256(secret.getBytes(StandardCharsets.UTF_8)), 0, 4) + "]";
+        return "[redacted:" + shape.label + " sha256:" + HEX.formatHex(Sha256.of(secret.getBytes(StandardCharsets.UTF_8)), 0, 4) + "]";
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
 }

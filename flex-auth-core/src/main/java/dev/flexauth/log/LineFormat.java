@@ -1,5 +1,6 @@
 package dev.flexauth.log;
 
+import dev.flexauth.internal.Sha256;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,10 +9,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * The record line, {@code {"seq":<n>,<body>,"prev":"<hex>","chain":"<hex>"}\n}, shared by the
@@ -33,7 +31,6 @@ final class LineFormat {
     /** {@code ,"prev":"} + 64 hex + {@code "}: the end of the hashed prefix. */
     private static final int PREV_SUFFIX = 74;
     private static final JsonFactory JSON = new JsonFactory();
-    private static final HexFormat HEX = HexFormat.of();
 
     private LineFormat() {}
 
@@ -148,13 +145,7 @@ final class LineFormat {
     }
 
     static String sha256Hex(byte[] b, int offset, int length) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(b, offset, length);
-            return HEX.formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.hex(b, offset, length);
     }
 
     private static void requireJsonObject(byte[] b, int length) throws BadLine {

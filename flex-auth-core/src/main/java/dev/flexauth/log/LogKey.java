@@ -1,5 +1,6 @@
 package dev.flexauth.log;
 
+import dev.flexauth.internal.Sha256;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -38,7 +38,7 @@ public final class LogKey {
 
     private LogKey(byte[] bytes) {
         this.key = new SecretKeySpec(bytes, ALGORITHM);
-        this.id = "hmac-sha256:" + HexFormat.of().formatHex(sha256(bytes), 0, 8);
+        this.id = "hmac-sha256:" + HexFormat.of().formatHex(Sha256.of(bytes), 0, 8);
     }
 
     /**
@@ -122,11 +122,4 @@ public final class LogKey {
         return "LogKey[" + id + "]";
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
 }

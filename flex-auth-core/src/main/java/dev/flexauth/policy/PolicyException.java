@@ -1,6 +1,7 @@
 package dev.flexauth.policy;
 
 import dev.flexauth.FlexAuthException;
+import dev.flexauth.reason.DiagnosticCode;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -18,6 +19,11 @@ public final class PolicyException extends FlexAuthException {
     PolicyException(List<Diagnostic> diagnostics) {
         super(render(diagnostics));
         this.diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** The package named {@code file} could not be read at all ({@code unreadable}); {@code message} says why. */
+    public static PolicyException unreadable(String file, String message) {
+        return new PolicyException(List.of(new Diagnostic(file, Pos.START, DiagnosticCode.UNREADABLE, false, message)));
     }
 
     /** All diagnostics, errors and warnings, in file order. */

@@ -1,5 +1,6 @@
 package dev.flexauth.policy;
 
+import dev.flexauth.internal.Sha256;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.io.RegularFileException;
 import dev.flexauth.internal.Secrets;
@@ -11,11 +12,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +77,7 @@ public final class PolicyReader {
         try {
             bytes = RegularFile.readAllBytes(file, MAX_BYTES, RegularFile.DEFAULT_DEADLINE);
         } catch (RegularFileException e) {
-            throw single(name, DiagnosticCode.MISSING_SECTION, e.kind() == RegularFileException.Kind.TOO_LARGE
+            throw single(name, DiagnosticCode.UNREADABLE, e.kind() == RegularFileException.Kind.TOO_LARGE
                     ? "the policy file is larger than " + MAX_BYTES + " bytes; a policy package is a document, not a dataset"
                     : e.getMessage());
         }
@@ -91,7 +89,7 @@ public final class PolicyReader {
         Objects.requireNonNull(bytes, "bytes is null; pass the policy package's UTF-8 bytes");
         Objects.requireNonNull(file, "file is null; pass the name diagnostics should give the package");
         if (bytes.length > MAX_BYTES) {
-            throw single(file, DiagnosticCode.MISSING_SECTION, "the policy file is larger than " + MAX_BYTES + " bytes");
+            throw single(file, DiagnosticCode.UNREADABLE, "the policy file is larger than " + MAX_BYTES + " bytes");
         }
         String text;
         try {
@@ -127,11 +125,7 @@ public final class PolicyReader {
     }
 
     private static String digest(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return "sha256:" + Sha256.hex(bytes);
     }
 
     /** One reading of one file. */

@@ -5,7 +5,10 @@ package dev.flexauth.reason;
  * documentation an operator sees in {@code docs/policy-language.md}. The {@link #code()} is
  * what tools print and match on; it never changes once released.
  */
-public enum DiagnosticCode {
+public enum DiagnosticCode implements Code {
+    // Policy package: the file itself.
+    UNREADABLE("unreadable", "the policy file cannot be read: missing, not a regular file, too large, or too slow to read"),
+
     // Policy package: Markdown structure.
     NOT_A_POLICY("not_a_policy", "the file is JSON, not Markdown: a registry snapshot given where a policy package belongs"),
     MISSING_SECTION("missing_section", "a required section (metadata, Request, Reasons, rules) is absent"),
@@ -45,6 +48,7 @@ public enum DiagnosticCode {
     }
 
     /** The stable, lowercase code printed in diagnostics. */
+    @Override
     public String code() {
         return code;
     }
@@ -56,6 +60,7 @@ public enum DiagnosticCode {
     }
 
     /** One line saying what the code means. */
+    @Override
     public String doc() {
         return doc;
     }

@@ -6,7 +6,7 @@ package dev.flexauth.reason;
  * check request answers 400 with a {@link RequestCode} instead, so a client can tell a typo in
  * its request from a problem of the server. No code here is ever sent with an allow.
  */
-public enum HttpError {
+public enum HttpError implements Code {
     BAD_REQUEST("bad_request", 400, "the request line, a framing header or the query string is malformed, or the query is not what"
             + " the endpoint accepts (an unknown parameter or value)"),
     UNAUTHORIZED("unauthorized", 401, "the endpoint needs a bearer token and the request sent none or another one"),
@@ -33,6 +33,7 @@ public enum HttpError {
     }
 
     /** The stable, lowercase code sent as {@code error}. */
+    @Override
     public String code() {
         return code;
     }
@@ -49,6 +50,7 @@ public enum HttpError {
     }
 
     /** One line saying what the code means. */
+    @Override
     public String doc() {
         return doc;
     }

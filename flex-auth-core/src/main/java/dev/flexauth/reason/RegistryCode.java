@@ -4,7 +4,7 @@ package dev.flexauth.reason;
  * Every problem a registry snapshot can have. The {@link #code()} is stable and machine-matched
  * (CLI {@code --json} output, the reload answer); the message beside it says what to fix.
  */
-public enum RegistryCode {
+public enum RegistryCode implements Code {
     UNREADABLE("unreadable", "the file cannot be read"),
     TOO_LARGE("too_large", "the document exceeds a configured size limit"),
     INVALID_JSON("invalid_json", "the bytes are not one well-formed UTF-8 JSON document"),
@@ -33,6 +33,7 @@ public enum RegistryCode {
     }
 
     /** The stable, lowercase code. */
+    @Override
     public String code() {
         return code;
     }
@@ -44,6 +45,7 @@ public enum RegistryCode {
     }
 
     /** One line saying what the code means. */
+    @Override
     public String doc() {
         return doc;
     }

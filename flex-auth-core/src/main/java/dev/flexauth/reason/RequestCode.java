@@ -4,7 +4,7 @@ package dev.flexauth.reason;
  * Why a check request was refused before evaluation. These are also the {@code error} codes of
  * the HTTP API's 400 answers, so a client can tell a typo from a malformed body.
  */
-public enum RequestCode {
+public enum RequestCode implements Code {
     INVALID_JSON("invalid_json", "the body is not one well-formed UTF-8 JSON object"),
     DUPLICATE_KEY("duplicate_key", "the body names a member twice"),
     UNKNOWN_FIELD("unknown_field", "a member is not a field of the policy's Request table"),
@@ -22,6 +22,7 @@ public enum RequestCode {
     }
 
     /** The stable, lowercase code. */
+    @Override
     public String code() {
         return code;
     }
@@ -33,6 +34,7 @@ public enum RequestCode {
     }
 
     /** One line saying what the code means. */
+    @Override
     public String doc() {
         return doc;
     }

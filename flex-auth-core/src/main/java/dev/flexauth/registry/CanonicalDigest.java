@@ -1,8 +1,8 @@
 package dev.flexauth.registry;
 
+import dev.flexauth.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -24,11 +24,7 @@ final class CanonicalDigest {
     private int len;
 
     private CanonicalDigest() {
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        sha = Sha256.newDigest();
     }
 
     static String of(int formatVersion, Collection<EntityKind> kindsSortedByName) {

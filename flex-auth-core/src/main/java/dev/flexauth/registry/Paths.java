@@ -14,7 +14,7 @@ final class Paths {
         if (Names.isIdentifier(name)) {
             return parent.isEmpty() ? name : parent + "." + name;
         }
-        return parent + "[" + RegistryLoader.quote(name) + "]";
+        return parent + "[" + Describe.quote(name) + "]";
     }
 
     /** The path of the parser's current position. */

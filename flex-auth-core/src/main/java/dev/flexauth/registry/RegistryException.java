@@ -24,6 +24,11 @@ public final class RegistryException extends FlexAuthException {
         this.total = total;
     }
 
+    /** One problem of the whole document ({@code code}, {@code message}) of the snapshot named {@code source}. */
+    public static RegistryException of(String source, dev.flexauth.reason.RegistryCode code, String message) {
+        return new RegistryException(source, List.of(new RegistryProblem("", code, message)), 1);
+    }
+
     /** The file name (or other label) of the snapshot. */
     public String source() {
         return source;

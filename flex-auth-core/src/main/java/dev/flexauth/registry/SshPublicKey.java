@@ -1,5 +1,6 @@
 package dev.flexauth.registry;
 
+import dev.flexauth.internal.Sha256;
 import dev.flexauth.registry.SshReader.Malformed;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
@@ -123,12 +124,7 @@ final class SshPublicKey {
             case "ssh-rsa" -> "RSA";
             default -> "ECDSA";
         };
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(blob);
-            return family + " key SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(h);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return family + " key SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(Sha256.of(blob));
     }
 
     /**

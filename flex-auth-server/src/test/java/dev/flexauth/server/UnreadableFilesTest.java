@@ -81,7 +81,7 @@ class UnreadableFilesTest {
     void a_directory_as_the_policy_stops_the_start() throws Exception {
         Files.writeString(registry(), Fixtures.registry());
         Files.createDirectory(policy());
-        assertStartRefused(policy() + ":1:1: missing_section: " + policy()
+        assertStartRefused(policy() + ":1:1: unreadable: " + policy()
                 + " is a directory, not a regular file; give the path of the file itself");
     }
 
@@ -151,7 +151,7 @@ class UnreadableFilesTest {
         Path fifo = dir.resolve(".policy.fifo");
         mkfifo(fifo);
         assertRejectedThenRecovers(() -> moveOver(fifo, policy()), policy(),
-                policy() + ":1:1: missing_section: " + policy() + " is a FIFO (named pipe)" + SUFFIX);
+                policy() + ":1:1: unreadable: " + policy() + " is a FIFO (named pipe)" + SUFFIX);
     }
 
     @Test

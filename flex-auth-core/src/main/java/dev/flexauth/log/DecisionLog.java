@@ -5,11 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * clock, 1 s rotation check, no key; with a key, a checkpoint every 1,000 lines or 10 s.
  * Thread-safe. An appender interrupted during a write closes the channel (a property of
  * {@link FileChannel}); the log then fails and recovers like after a disk error.
+ *
+ * <p>Over 400 lines on purpose: append, group sync, failure, recovery, rotation and checkpoints
+ * are one state machine under one lock, and read best in one place; the file mechanics are in
+ * {@link LogFile}, the line format in {@link LineFormat}, checkpoints in {@link Checkpoint}.
  */
 public final class DecisionLog implements AutoCloseable {
 
@@ -55,6 +55,7 @@ public final class DecisionLog implements AutoCloseable {
     private final Clock clock;
     private final long rotationCheckMillis;
     private final LogKey key;
+    private final LogFile file;
     private final int checkpointLines;
     private final long checkpointMillis;
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,9 +85,8 @@ public final class DecisionLog implements AutoCloseable {
     private long checkpointSeq;
     private long checkpointMillisAt;
 
-    private record Position(long seq, String chain, long size) {}
+    record Position(long seq, String chain, long size) {}
 
-    private record Opened(FileChannel channel, Object key, long size) {}
 
     /** An fsync-mode appender waiting for a sync that covers its line. */
     private static final class Pending {
@@ -107,10 +107,11 @@ public final class DecisionLog implements AutoCloseable {
         key = builder.key;
         checkpointLines = builder.checkpointLines;
         checkpointMillis = builder.checkpointInterval.toMillis();
+        file = new LogFile(path, fsync, clock, key);
         try {
-            Opened opened = openFile(null, 0);
+            LogFile.Opened opened = file.open(null, 0);
             try {
-                boolean endsWithCheckpoint = install(opened, lastRecord(opened.size()));
+                boolean endsWithCheckpoint = install(opened, file.lastRecord(opened.size()));
                 checkpointMillisAt = clock.millis();
                 checkpointSeq = written.seq();
                 if (key != null && written.seq() > 0 && !endsWithCheckpoint) {
@@ -121,7 +122,7 @@ public final class DecisionLog implements AutoCloseable {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                closeQuietly(opened.channel());
+                LogFile.closeQuietly(opened.channel());
                 throw e;
             }
         } catch (IOException e) {
@@ -229,7 +230,7 @@ public final class DecisionLog implements AutoCloseable {
             } catch (IOException e) {
                 throw fail(Messages.syncFailed(path, e), e);
             } finally {
-                closeQuietly(channel);
+                LogFile.closeQuietly(channel);
             }
         } finally {
             lock.unlock();
@@ -373,14 +374,14 @@ public final class DecisionLog implements AutoCloseable {
 
     private boolean recover() {
         lastRecoveryAttempt = clock.millis();
-        Opened opened;
+        LogFile.Opened opened;
         try {
-            opened = openFile(fileKey, acked.size());
+            opened = file.open(fileKey, acked.size());
         } catch (IOException e) {
             lastError = Messages.cannotReopen(path, e);
             return false;
         }
-        closeQuietly(channel);
+        LogFile.closeQuietly(channel);
         install(opened, acked);
         String body = "\"time\":\"" + clock.instant() + "\",\"event\":\"log_recovered\",\"failed_since\":\""
                 + failedSince + "\",\"error\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(firstError))
@@ -412,7 +413,7 @@ public final class DecisionLog implements AutoCloseable {
         if (fileKey != null && now - lastRotationCheck >= rotationCheckMillis) {
             lastRotationCheck = now;
             try {
-                rotationDue |= !fileKey.equals(currentFileKey());
+                rotationDue |= !fileKey.equals(file.currentKey());
             } catch (IOException e) {
                 // Cannot tell: keep the open file; a real problem shows up on the write.
             }
@@ -425,20 +426,20 @@ public final class DecisionLog implements AutoCloseable {
     /** Closes the renamed file and continues the chain in a new one at the path. */
     private void switchFile() {
         rotationDue = false;
-        Opened opened;
+        LogFile.Opened opened;
         try {
             if (fsync) {
                 forceAndAcknowledge();
             }
-            opened = openFile(null, 0);
+            opened = file.open(null, 0);
         } catch (IOException e) {
             throw fail(Messages.cannotReopen(path, e), e);
         }
-        closeQuietly(channel);
+        LogFile.closeQuietly(channel);
         install(opened, acked);
     }
 
-    private void install(Opened opened, Position chainEnd) {
+    private void install(LogFile.Opened opened, Position chainEnd) {
         channel = opened.channel();
         fileKey = opened.key();
         written = new Position(chainEnd.seq(), chainEnd.chain(), opened.size());
@@ -446,143 +447,9 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /** Installs a file opened at start; returns whether its last line is a checkpoint made with this log's key. */
-    private boolean install(Opened opened, Tail tail) {
+    private boolean install(LogFile.Opened opened, LogFile.Tail tail) {
         install(opened, tail.position());
         return tail.checkpointed();
-    }
-
-    /**
-     * Opens (or creates) the file at the path. If it is still the file of {@code knownKey}, cuts
-     * it back to {@code goodSize} (a partial write the failure could not undo); then moves any
-     * bytes after its last newline to a side file.
-     */
-    private Opened openFile(Object knownKey, long goodSize) throws IOException {
-        FileChannel opened = FileChannel.open(path,
-                StandardOpenOption.APPEND, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            // A rename between open and this look-up would go unnoticed: the window is tiny.
-            Object key = currentFileKey();
-            if (key != null && key.equals(knownKey) && opened.size() > goodSize) {
-                opened.truncate(goodSize);
-            }
-            long size = moveTornTail(opened);
-            if (fsync) {
-                syncDirectory();
-            }
-            return new Opened(opened, key, size);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(opened);
-            throw e;
-        }
-    }
-
-    private long moveTornTail(FileChannel opened) throws IOException {
-        long size = opened.size();
-        if (size == 0) {
-            return 0;
-        }
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            long keep = lastNewline(in, size, 0) + 1;
-            if (keep == size) {
-                return size;
-            }
-            Path side = path.resolveSibling(path.getFileName() + ".torn-" + clock.millis());
-            try (FileChannel out = FileChannel.open(side, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                for (long at = keep; at < size; ) {
-                    at += in.transferTo(at, size - at, out);
-                }
-                out.force(false);
-            }
-            opened.truncate(keep);
-            return keep;
-        }
-    }
-
-    /** The end of the chain in a file at start, and whether a checkpoint under this log's key closes it. */
-    private record Tail(Position position, boolean checkpointed) {}
-
-    /** Reads the last line of a file that ends with a newline, walking back from the end. */
-    private Tail lastRecord(long size) throws IOException {
-        if (size == 0) {
-            return new Tail(new Position(0, LineFormat.GENESIS, 0), false);
-        }
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            long end = size - 1;
-            long floor = Math.max(0, end - LineFormat.MAX_LINE_BYTES);
-            long start = lastNewline(in, end, floor) + 1;
-            if (start == 0 && floor > 0) {
-                throw new DecisionLogException(Messages.cannotResume(path,
-                        "it is longer than " + LineFormat.MAX_LINE_BYTES + " bytes"), null);
-            }
-            ByteBuffer line = ByteBuffer.allocate((int) (end - start));
-            readFully(in, line, start);
-            LineFormat.Parsed last = LineFormat.parse(line.array(), line.capacity());
-            boolean checkpointed = false;
-            if (key != null && Checkpoint.isCheckpoint(line.array(), line.capacity())) {
-                try {
-                    Checkpoint.Parsed c = Checkpoint.parse(line.array(), line.capacity(), last);
-                    checkpointed = c.keyId().equals(key.id()) && Checkpoint.verifies(line.array(), c, key)
-                            && c.head().equals(last.prev()) && c.lines() == last.seq() - 1
-                            && LineFormat.sha256Hex(line.array(), 0, last.prefixLength()).equals(last.chain());
-                } catch (LineFormat.BadLine e) {
-                    // Not a checkpoint this key can vouch for: the open checkpoint will say so.
-                }
-            }
-            return new Tail(new Position(last.seq(), last.chain(), size), checkpointed);
-        } catch (LineFormat.BadLine e) {
-            throw new DecisionLogException(Messages.cannotResume(path, e.getMessage()), e);
-        }
-    }
-
-    /** The index of the last {@code \n} in {@code [floor, before)}, or -1. */
-    private static long lastNewline(FileChannel in, long before, long floor) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(8192);
-        for (long end = before; end > floor; ) {
-            long start = Math.max(floor, end - chunk.capacity());
-            readFully(in, chunk.clear().limit((int) (end - start)), start);
-            for (int i = chunk.limit() - 1; i >= 0; i--) {
-                if (chunk.get(i) == '\n') {
-                    return start + i;
-                }
-            }
-            end = start;
-        }
-        return -1;
-    }
-
-    /** The inode behind the path, or null if nothing is there. */
-    private static void readFully(FileChannel in, ByteBuffer into, long at) throws IOException {
-        while (into.hasRemaining()) {
-            if (in.read(into, at + into.position()) < 0) {
-                throw new IOException("the file shrank while it was being read");
-            }
-        }
-    }
-
-    private Object currentFileKey() throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** A new file's directory entry must be durable too, or a crash could lose the synced lines. */
-    private void syncDirectory() {
-        Path directory = path.toAbsolutePath().getParent();
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Best effort: some file systems cannot sync a directory.
-        }
-    }
-
-    private static void closeQuietly(FileChannel c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            // Nothing left to save: the lines that matter were written or reported as refused.
-        }
     }
 
     /** Configures and opens a {@link DecisionLog}. Not thread-safe; use once. */

@@ -52,8 +52,12 @@ public final class AuthzenJson {
     public record Item(Request request, RequestException error) {
     }
 
-    /** A parsed evaluations request: the items in order and the semantics to run them with. */
-    public record Batch(List<Item> items, Semantic semantic) {
+    /**
+     * A parsed evaluations request: the items in order and the semantics to run them with. A
+     * {@code single} batch had no {@code evaluations} (absent or empty) and is one evaluation of
+     * the top-level members, to be answered as {@code POST /access/v1/evaluation} would.
+     */
+    public record Batch(List<Item> items, Semantic semantic, boolean single) {
         public Batch {
             items = List.copyOf(items);
         }
@@ -79,10 +83,14 @@ public final class AuthzenJson {
     }
 
     /**
-     * Reads a {@code POST /access/v1/evaluations} body. Without an {@code evaluations} array it is
-     * one evaluation (backwards compatible, as the specification says). The top-level subject,
-     * action, resource and context are defaults that an item's own members replace whole. A
-     * malformed body throws; an item that cannot be mapped becomes an {@link Item} with its error.
+     * Reads a {@code POST /access/v1/evaluations} body. Without an {@code evaluations} array, or
+     * with an empty one, it is one evaluation of the top-level members (backwards compatible, as
+     * the specification says): a {@link Batch#single()} batch whose item is mapped as
+     * {@link #readEvaluation} would, errors thrown. Otherwise the top-level subject, action,
+     * resource and context are defaults that an item's own members replace whole, except that an
+     * item's subject or resource without {@code type} or {@code id} (an action without
+     * {@code name}) takes it from the default (certification case C.3.2.7). A malformed body
+     * throws; an item that cannot be mapped becomes an {@link Item} with its error.
      */
     public static Batch readEvaluations(byte[] body, RequestSchema schema) throws RequestException {
         ObjectNode root = root(body);
@@ -99,9 +107,9 @@ public final class AuthzenJson {
         }
         JsonNode evaluations = root.get("evaluations");
         List<Item> items = new ArrayList<>();
-        if (evaluations == null) {
-            items.add(item(root, schema));
-            return new Batch(items, semantic);
+        if (evaluations == null || evaluations.isNull() || (evaluations.isArray() && evaluations.isEmpty())) {
+            items.add(new Item(toRequest(root, schema), null));
+            return new Batch(items, semantic, true);
         }
         if (!evaluations.isArray()) {
             throw malformed("evaluations", "\"evaluations\" must be an array of evaluation objects");
@@ -118,7 +126,7 @@ public final class AuthzenJson {
                 ObjectNode merged = Json.MAPPER.createObjectNode();
                 for (String key : TUPLE) {
                     JsonNode own = e.get(key);
-                    JsonNode value = own != null ? own : root.get(key);
+                    JsonNode value = own != null ? withDefaultIds(key, own, root.get(key)) : root.get(key);
                     if (value != null) {
                         merged.set(key, value);
                     }
@@ -127,7 +135,26 @@ public final class AuthzenJson {
             }
             i++;
         }
-        return new Batch(items, semantic);
+        return new Batch(items, semantic, false);
+    }
+
+    /**
+     * An item's own subject, action or resource, with the identifying members it lacks taken from
+     * the top-level default; anything else of the default (its properties) is not merged.
+     */
+    private static JsonNode withDefaultIds(String key, JsonNode own, JsonNode fallback) {
+        List<String> ids = key.equals("action") ? List.of("name") : key.equals("context") ? List.of() : List.of("type", "id");
+        if (!own.isObject() || fallback == null || !fallback.isObject()) {
+            return own;
+        }
+        ObjectNode copy = null;
+        for (String id : ids) {
+            if (own.get(id) == null && fallback.get(id) != null) {
+                copy = copy == null ? ((ObjectNode) own).deepCopy() : copy;
+                copy.set(id, fallback.get(id));
+            }
+        }
+        return copy == null ? own : copy;
     }
 
     /**
@@ -364,6 +391,8 @@ public final class AuthzenJson {
     public static byte[] metadata(String issuer) {
         return write(g -> {
             g.writeStartObject();
+            // AuthZEN 1.0 names the base URL policy_decision_point; issuer is kept for clients of earlier drafts.
+            g.writeStringField("policy_decision_point", issuer);
             g.writeStringField("issuer", issuer);
             g.writeStringField("access_evaluation_endpoint", issuer + "/access/v1/evaluation");
             g.writeStringField("access_evaluations_endpoint", issuer + "/access/v1/evaluations");

@@ -89,9 +89,37 @@ class AuthzenTest {
 
         JsonNode m = todo.get("/.well-known/authzen-configuration").json();
         String base = todo.url("");
+        assertEquals(base, m.get("policy_decision_point").textValue());
         assertEquals(base, m.get("issuer").textValue());
         assertEquals(base + "/access/v1/evaluation", m.get("access_evaluation_endpoint").textValue());
         assertEquals(base + "/access/v1/evaluations", m.get("access_evaluations_endpoint").textValue());
+    }
+
+    @Test
+    void aBodyNotDeclaredAsJsonIs400OnAuthzenAnd415OnCheck() {
+        String body = "{\"subject\":{\"type\":\"user\",\"id\":\"x\"},\"action\":{\"name\":\"a\"},\"resource\":{\"type\":\"t\",\"id\":\"1\"}}";
+        for (String path : List.of("/access/v1/evaluation", "/access/v1/evaluations")) {
+            Reply r = todo.post(path, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, r.status(), path);
+            assertEquals("bad_request", r.error());
+            assertTrue(r.message().contains("application/json"), r.message());
+        }
+        assertEquals(415, todo.post("/v1/check", "text/plain", "{}".getBytes(StandardCharsets.UTF_8)).status());
+    }
+
+    @Test
+    void evaluationsWithoutItemsIsOneEvaluation() throws Exception {
+        String tuple = "\"subject\":{\"type\":\"user\",\"id\":\"CiRmZDA2MTRkMy1jMzlhLTQ3ODEtYjdiZC04Yjk2ZjVhNTEwMGQSBWxvY2Fs\"},"
+                + "\"action\":{\"name\":\"can_read_user\"},\"resource\":{\"type\":\"user\",\"id\":\"x\"}";
+        for (String body : List.of("{" + tuple + "}", "{" + tuple + ",\"evaluations\":[]}", "{" + tuple + ",\"evaluations\":null}")) {
+            Reply r = post(todo, "/access/v1/evaluations", body);
+            assertEquals(200, r.status(), r.body());
+            assertEquals(true, r.json().get("decision").booleanValue(), r.body());
+            assertTrue(r.json().get("evaluations") == null, r.body());
+        }
+        Reply missing = post(todo, "/access/v1/evaluations", "{\"evaluations\":[]}");
+        assertEquals(400, missing.status(), "an empty batch is one evaluation, and this one has no subject");
+        assertEquals("invalid_json", missing.error());
     }
 
     @Test
@@ -100,7 +128,7 @@ class AuthzenTest {
         assertEquals(400, missing.status());
         assertEquals("invalid_json", missing.error());
         assertEquals("missing \"resource\": an AuthZEN evaluation has a subject, an action and a resource", missing.message());
-        Reply semantic = post(todo, "/access/v1/evaluations", "{\"options\":{\"evaluations_semantic\":\"some\"},\"evaluations\":[]}");
+        Reply semantic = post(todo, "/access/v1/evaluations", "{\"options\":{\"evaluations_semantic\":\"some\"},\"evaluations\":[{}]}");
         assertEquals(400, semantic.status());
         Reply secret = post(todo, "/access/v1/evaluation", "{\"subject\":{\"type\":\"user\",\"id\":\"x\"},\"action\":{\"name\":\"a\"},"
                 + "\"resource\":{\"type\":\"t\",\"id\":\"1\"},\"context\":{\"api_key\":\"s3cr3t-value\"}}");

@@ -71,13 +71,26 @@ class AuthzenJsonTest {
     }
 
     @Test
-    void secretsAreRefusedWhereverTheySit() {
-        RequestException named = refused(String.format(BRIDGE, "", ",\"context\":{\"vault_token\":\"abc\"}"));
-        assertEquals("member \"context.vault_token\" looks like a credential; flex-auth never accepts secrets, remove it from the request",
-                named.getMessage());
-        RequestException shaped = refused(String.format(BRIDGE, ",\"properties\":{\"note\":\"hvs.CAESIJ0123456789abcdefghijklmnop\"}", ""));
-        assertEquals("member \"resource.properties.note\" holds what looks like a private key or token; flex-auth never accepts secrets",
-                shaped.getMessage());
+    void unmappedMembersAreIgnoredWhateverTheirNamesAndMappedSecretsAreRefused() throws Exception {
+        // A gateway forwards what it has; the package maps none of it, so none of it is read.
+        Decision d = evaluate(String.format(BRIDGE, ",\"properties\":null", ",\"context\":{\"ttl_hours\":24,\"vault_token\":\"abc\","
+                + "\"max_tokens\":512,\"headers\":{\"authorization\":\"Bearer eyJhbGciOiJIUzI1NiJ9.e30.x\",\"cookie\":\"sid=1\"}},"
+                + "\"futureField\":{\"nested\":true}"));
+        assertEquals("allow signing_policy_matched", d.effect() + " " + d.reason());
+        assertEquals("{actor=agt-state-hub-bridge, subject=iam:agt-state-hub-bridge, action=ssh.sign, ttl_hours=24}",
+                d.request().toMap().toString());
+        RequestException shaped = refused(String.format(BRIDGE, ",\"properties\":{\"principal\":\"hvs.CAESIJ0123456789abcdefghijklmnop\"}", ""));
+        assertEquals("secret_material", shaped.code().code());
+    }
+
+    @Test
+    void nullWhereAnObjectIsOptionalIsAbsent() throws Exception {
+        Decision d = evaluate(String.format(BRIDGE, ",\"properties\":null", ",\"context\":null"));
+        assertEquals("allow signing_policy_matched", d.effect() + " " + d.reason());
+        assertEquals("missing \"subject\": an AuthZEN evaluation has a subject, an action and a resource",
+                refused("{\"subject\":null,\"action\":{\"name\":\"a\"},\"resource\":{\"type\":\"r\",\"id\":\"x\"}}").getMessage());
+        String batch = String.format(BRIDGE, "", ",\"context\":{\"ttl_hours\":999},\"options\":null,\"evaluations\":[{\"context\":null},{}]");
+        assertEquals(List.of("deny", "deny"), run(batch), "an item's null context is absent, so the default applies");
     }
 
     @Test

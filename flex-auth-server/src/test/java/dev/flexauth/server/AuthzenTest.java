@@ -130,11 +130,45 @@ class AuthzenTest {
         assertEquals("missing \"resource\": an AuthZEN evaluation has a subject, an action and a resource", missing.message());
         Reply semantic = post(todo, "/access/v1/evaluations", "{\"options\":{\"evaluations_semantic\":\"some\"},\"evaluations\":[{}]}");
         assertEquals(400, semantic.status());
-        Reply secret = post(todo, "/access/v1/evaluation", "{\"subject\":{\"type\":\"user\",\"id\":\"x\"},\"action\":{\"name\":\"a\"},"
-                + "\"resource\":{\"type\":\"t\",\"id\":\"1\"},\"context\":{\"api_key\":\"s3cr3t-value\"}}");
-        assertEquals(400, secret.status());
-        assertEquals("secret_material", secret.error());
-        assertTrue(!secret.body().contains("s3cr3t-value") && !todo.serverLog().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void whatAGatewayForwardsIsIgnoredAndNeverLogged(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        try (TestServer s = TestServer.start(TestServer.config().withLog(log))) {
+            Reply r = post(s, "/access/v1/evaluation", "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\","
+                    + "\"properties\":null},\"action\":{\"name\":\"ssh.sign\"},\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"},"
+                    + "\"context\":{\"max_tokens\":512,\"api_key\":\"s3cr3t-value\",\"headers\":{\"authorization\":\"Bearer s3cr3t-bearer\","
+                    + "\"cookie\":\"sid=s3cr3t-cookie\"}},\"futureField\":{\"nested\":true}}");
+            assertEquals(200, r.status(), r.body());
+            assertEquals(true, r.json().get("decision").booleanValue());
+            Reply nullContext = post(s, "/access/v1/evaluation", "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},"
+                    + "\"action\":{\"name\":\"ssh.sign\"},\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\"},\"context\":null}");
+            assertEquals(200, nullContext.status(), nullContext.body());
+            String written = Files.readString(log) + s.serverLog();
+            for (String secret : List.of("s3cr3t", "max_tokens", "api_key", "futureField")) {
+                assertTrue(!written.contains(secret), secret + " reached a log");
+            }
+            Reply strict = s.post("/v1/check", "application/json", "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:agt-state-hub-bridge\",\"action\":\"ssh.sign\",\"api_key\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, strict.status(), "/v1/check stays strict");
+            assertEquals("secret_material", strict.error());
+        }
+    }
+
+    @Test
+    void anyRequestIdTheEdgeAcceptsIsEchoedAsSentAndALongOneIsRefused() {
+        String body = "{\"subject\":{\"type\":\"user\",\"id\":\"nobody\"},\"action\":{\"name\":\"can_read_user\"},"
+                + "\"resource\":{\"type\":\"user\",\"id\":\"x\"}}";
+        for (String id : List.of("req 1; trace=00-abc-01", "{\"odd\": [1, 2]}", "x".repeat(256))) {
+            Reply r = post(todo, "/access/v1/evaluation", body, "X-Request-ID", id);
+            assertEquals(200, r.status(), r.body());
+            assertEquals(id, r.header("X-Request-ID"));
+        }
+        Reply tooLong = post(todo, "/access/v1/evaluation", body, "X-Request-ID", "x".repeat(257));
+        assertEquals(400, tooLong.status());
+        assertEquals("bad_request", tooLong.error());
+        assertEquals("X-Request-ID is 257 characters long; send at most 256", tooLong.message());
+        assertEquals(null, tooLong.header("X-Request-ID"), "what is refused is not echoed");
     }
 
     @Test

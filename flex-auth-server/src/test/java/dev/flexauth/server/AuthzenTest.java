@@ -4,25 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The AuthZEN Authorization API over HTTP: the public Todo interop decisions replayed against the
- * real server, and the ops-warden package asked by a gateway, with the decisions in the same log.
+ * The AuthZEN Authorization API over HTTP: the Todo example and the ops-warden package asked by a
+ * gateway, with the decisions in the same log. The interop decision files are replayed by
+ * {@link AuthzenInteropTest}.
  */
 class AuthzenTest {
     private static final Path SCENARIO = Path.of("..", "examples", "authzen-todo").toAbsolutePath().normalize();
@@ -38,45 +33,8 @@ class AuthzenTest {
         todo.close();
     }
 
-    private static JsonNode decisions() throws Exception {
-        try (InputStream in = AuthzenTest.class.getResourceAsStream("/interop/authzen-todo/decisions.json")) {
-            return Json.MAPPER.readTree(in);
-        }
-    }
-
     private static Reply post(TestServer s, String path, String json, String... headers) {
         return s.post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
-    }
-
-    @TestFactory
-    Stream<DynamicTest> theTodoInteropDecisionsOverHttp() throws Exception {
-        JsonNode all = decisions();
-        List<DynamicTest> tests = new ArrayList<>();
-        int i = 0;
-        for (JsonNode e : all.get("evaluation")) {
-            String body = Json.MAPPER.writeValueAsString(e.get("request"));
-            boolean expected = e.get("expected").booleanValue();
-            tests.add(DynamicTest.dynamicTest("evaluation " + i++, () -> {
-                Reply r = post(todo, "/access/v1/evaluation", body);
-                assertEquals(200, r.status(), r.body());
-                assertEquals(expected, r.json().get("decision").booleanValue(), r.body());
-            }));
-        }
-        int b = 0;
-        for (JsonNode e : all.get("evaluations")) {
-            String body = Json.MAPPER.writeValueAsString(e.get("request"));
-            List<Boolean> expected = new ArrayList<>();
-            e.get("expected").forEach(x -> expected.add(x.get("decision").booleanValue()));
-            tests.add(DynamicTest.dynamicTest("batch " + b++, () -> {
-                Reply r = post(todo, "/access/v1/evaluations", body);
-                assertEquals(200, r.status(), r.body());
-                List<Boolean> actual = new ArrayList<>();
-                r.json().get("evaluations").forEach(x -> actual.add(x.get("decision").booleanValue()));
-                assertEquals(expected, actual);
-            }));
-        }
-        assertEquals(43, tests.size(), "40 single and 3 batch evaluations");
-        return tests.stream();
     }
 
     @Test

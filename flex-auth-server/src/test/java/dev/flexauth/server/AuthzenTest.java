@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The AuthZEN Authorization API over HTTP: the Todo example and the ops-warden package asked by a
  * gateway, with the decisions in the same log. The interop decision files are replayed by
- * {@link AuthzenInteropTest}.
+ * {@link AuthzenInteropTest}, the certification scenario by {@link AuthzenCertificationTest}.
  */
 class AuthzenTest {
     private static final Path SCENARIO = Path.of("..", "examples", "authzen-todo").toAbsolutePath().normalize();

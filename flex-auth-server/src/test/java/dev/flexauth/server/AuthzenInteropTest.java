@@ -22,10 +22,12 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The public AuthZEN interop decision files (Todo drafts 00, 01 and 02, the API gateway), replayed
- * over HTTP against the real server on an ephemeral port, one server per example package, scored
- * as the upstream runner scores them: a single evaluation by its {@code decision}; a batch by its
- * items, in order, each the expected {@code decision} (flex-auth adds a {@code context} with the
- * decision id and reason, which AuthZEN allows; no other member).
+ * over HTTP against the real server on an ephemeral port, one server per example package. A
+ * single evaluation is scored as the upstream runner scores it, by its {@code decision}; a batch
+ * by its items, in order, each the expected {@code decision} and no member but {@code decision}
+ * and {@code context}. (The upstream runner compares whole items as strings, so flex-auth's item
+ * {@code context}, the decision id and reason that AuthZEN allows, would count there as a
+ * difference; see docs/authzen.md.)
  */
 class AuthzenInteropTest {
     private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();

@@ -75,6 +75,15 @@ final class AuthzenEndpoints {
         return Response.json(200, AuthzenJson.evaluationsResponse(results));
     }
 
+    /**
+     * The path of the configured public URL ({@code /tenant1}), or empty: AuthZEN puts the metadata
+     * of a PDP whose base URL has a path at {@code /.well-known/authzen-configuration} followed by
+     * that path.
+     */
+    String publicPath() {
+        return publicUrl == null ? "" : java.net.URI.create(publicUrl).getRawPath();
+    }
+
     /** {@code GET /.well-known/authzen-configuration}: where the evaluation endpoints are. */
     Response metadata(Call call) throws ApiError {
         call.query(Set.of());

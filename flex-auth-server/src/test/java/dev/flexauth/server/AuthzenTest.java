@@ -154,6 +154,19 @@ class AuthzenTest {
     }
 
     @Test
+    void aPublicUrlWithAPathIsDiscoveredUnderThatPath() throws Exception {
+        try (TestServer s = TestServer.start(TestServer.config().withPublicUrl("https://pdp.example/tenant1/"))) {
+            for (String path : List.of("/.well-known/authzen-configuration/tenant1", "/.well-known/authzen-configuration")) {
+                Reply r = s.get(path);
+                assertEquals(200, r.status(), path);
+                assertEquals("https://pdp.example/tenant1", r.json().get("policy_decision_point").textValue());
+                assertEquals("https://pdp.example/tenant1/access/v1/evaluation", r.json().get("access_evaluation_endpoint").textValue());
+            }
+            assertEquals(404, s.get("/.well-known/authzen-configuration/tenant2").status());
+        }
+    }
+
+    @Test
     void theCheckTokenGuardsTheAuthzenEndpointsButNotTheMetadata(@TempDir Path dir) throws Exception {
         Path token = Files.writeString(dir.resolve("check.token"), "check-token-0123456789\n");
         try (TestServer s = TestServer.start(TestServer.config().withTokenFile(token))) {

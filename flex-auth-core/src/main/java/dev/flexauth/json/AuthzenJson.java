@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
-import dev.flexauth.internal.Secrets;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Reason;
 import dev.flexauth.policy.RequestSchema;
@@ -18,9 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The OpenID AuthZEN Authorization API 1.0 on the wire: evaluation and evaluations requests mapped
@@ -52,8 +49,12 @@ public final class AuthzenJson {
     public record Item(Request request, RequestException error) {
     }
 
-    /** A parsed evaluations request: the items in order and the semantics to run them with. */
-    public record Batch(List<Item> items, Semantic semantic) {
+    /**
+     * A parsed evaluations request: the items in order and the semantics to run them with. A
+     * {@code single} batch had no {@code evaluations} (absent or empty) and is one evaluation of
+     * the top-level members, to be answered as {@code POST /access/v1/evaluation} would.
+     */
+    public record Batch(List<Item> items, Semantic semantic, boolean single) {
         public Batch {
             items = List.copyOf(items);
         }
@@ -79,29 +80,33 @@ public final class AuthzenJson {
     }
 
     /**
-     * Reads a {@code POST /access/v1/evaluations} body. Without an {@code evaluations} array it is
-     * one evaluation (backwards compatible, as the specification says). The top-level subject,
-     * action, resource and context are defaults that an item's own members replace whole. A
-     * malformed body throws; an item that cannot be mapped becomes an {@link Item} with its error.
+     * Reads a {@code POST /access/v1/evaluations} body. Without an {@code evaluations} array, or
+     * with an empty one, it is one evaluation of the top-level members (backwards compatible, as
+     * the specification says): a {@link Batch#single()} batch whose item is mapped as
+     * {@link #readEvaluation} would, errors thrown. Otherwise the top-level subject, action,
+     * resource and context are defaults that an item's own members replace whole, except that an
+     * item's subject or resource without {@code type} or {@code id} (an action without
+     * {@code name}) takes it from the default (certification case C.3.2.7). A malformed body
+     * throws; an item that cannot be mapped becomes an {@link Item} with its error.
      */
     public static Batch readEvaluations(byte[] body, RequestSchema schema) throws RequestException {
         ObjectNode root = root(body);
         Semantic semantic = Semantic.EXECUTE_ALL;
-        JsonNode options = root.get("options");
+        JsonNode options = present(root.get("options"));
         if (options != null) {
             if (!options.isObject()) {
                 throw malformed("options", "\"options\" must be an object");
             }
-            JsonNode s = options.get("evaluations_semantic");
+            JsonNode s = present(options.get("evaluations_semantic"));
             if (s != null) {
                 semantic = semantic(s);
             }
         }
         JsonNode evaluations = root.get("evaluations");
         List<Item> items = new ArrayList<>();
-        if (evaluations == null) {
-            items.add(item(root, schema));
-            return new Batch(items, semantic);
+        if (evaluations == null || evaluations.isNull() || (evaluations.isArray() && evaluations.isEmpty())) {
+            items.add(new Item(toRequest(root, schema), null));
+            return new Batch(items, semantic, true);
         }
         if (!evaluations.isArray()) {
             throw malformed("evaluations", "\"evaluations\" must be an array of evaluation objects");
@@ -117,8 +122,8 @@ public final class AuthzenJson {
             } else {
                 ObjectNode merged = Json.MAPPER.createObjectNode();
                 for (String key : TUPLE) {
-                    JsonNode own = e.get(key);
-                    JsonNode value = own != null ? own : root.get(key);
+                    JsonNode own = present(e.get(key));
+                    JsonNode value = own != null ? withDefaultIds(key, own, present(root.get(key))) : present(root.get(key));
                     if (value != null) {
                         merged.set(key, value);
                     }
@@ -127,7 +132,26 @@ public final class AuthzenJson {
             }
             i++;
         }
-        return new Batch(items, semantic);
+        return new Batch(items, semantic, false);
+    }
+
+    /**
+     * An item's own subject, action or resource, with the identifying members it lacks taken from
+     * the top-level default; anything else of the default (its properties) is not merged.
+     */
+    private static JsonNode withDefaultIds(String key, JsonNode own, JsonNode fallback) {
+        List<String> ids = key.equals("action") ? List.of("name") : key.equals("context") ? List.of() : List.of("type", "id");
+        if (!own.isObject() || fallback == null || !fallback.isObject()) {
+            return own;
+        }
+        ObjectNode copy = null;
+        for (String id : ids) {
+            if (own.get(id) == null && fallback.get(id) != null) {
+                copy = copy == null ? ((ObjectNode) own).deepCopy() : copy;
+                copy.set(id, fallback.get(id));
+            }
+        }
+        return copy == null ? own : copy;
     }
 
     /**
@@ -188,37 +212,15 @@ public final class AuthzenJson {
         if (node == null || !node.isObject()) {
             throw new RequestException(RequestCode.INVALID_JSON, null, "expected a JSON object (an AuthZEN evaluation request)");
         }
-        refuseSecrets(node, "");
+        // Members the package does not map are never read, refused or logged: a gateway forwards what it has
+        // (context.headers.authorization, cookies); the decision log holds the mapped fields only, redacted.
         return (ObjectNode) node;
-    }
-
-    /** A member named like a credential, or a value shaped like a key or token, anywhere in the request. */
-    private static void refuseSecrets(JsonNode node, String path) throws RequestException {
-        if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                if (Secrets.looksLikeSecretName(e.getKey())) {
-                    throw new RequestException(RequestCode.SECRET_MATERIAL, p, "member \"" + p
-                            + "\" looks like a credential; flex-auth never accepts secrets, remove it from the request");
-                }
-                refuseSecrets(e.getValue(), p);
-            }
-        } else if (node.isArray()) {
-            for (JsonNode item : node) {
-                refuseSecrets(item, path);
-            }
-        } else if (node.isTextual() && Secrets.looksLikeSecretValue(node.textValue())) {
-            throw new RequestException(RequestCode.SECRET_MATERIAL, path, "member \"" + path
-                    + "\" holds what looks like a private key or token; flex-auth never accepts secrets");
-        }
     }
 
     /** Maps one 4-tuple onto the Request fields through their AuthZEN locations. */
     private static Request toRequest(ObjectNode tuple, RequestSchema schema) throws RequestException {
         for (String key : List.of("subject", "action", "resource")) {
-            JsonNode part = tuple.get(key);
+            JsonNode part = present(tuple.get(key));
             if (part == null) {
                 throw malformed(key, "missing \"" + key + "\": an AuthZEN evaluation has a subject, an action and a resource");
             }
@@ -231,7 +233,7 @@ public final class AuthzenJson {
         requireString(tuple, "action", "name");
         requireString(tuple, "resource", "type");
         requireString(tuple, "resource", "id");
-        JsonNode context = tuple.get("context");
+        JsonNode context = present(tuple.get("context"));
         if (context != null && !context.isObject()) {
             throw malformed("context", "\"context\" must be an object");
         }
@@ -255,6 +257,11 @@ public final class AuthzenJson {
             b.put(f.name(), value(v, f));
         }
         return b.build();
+    }
+
+    /** {@code null} where AuthZEN has an optional member means absent. */
+    private static JsonNode present(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
     }
 
     private static void requireString(ObjectNode tuple, String part, String member) throws RequestException {
@@ -364,6 +371,8 @@ public final class AuthzenJson {
     public static byte[] metadata(String issuer) {
         return write(g -> {
             g.writeStartObject();
+            // AuthZEN 1.0 names the base URL policy_decision_point; issuer is kept for clients of earlier drafts.
+            g.writeStringField("policy_decision_point", issuer);
             g.writeStringField("issuer", issuer);
             g.writeStringField("access_evaluation_endpoint", issuer + "/access/v1/evaluation");
             g.writeStringField("access_evaluations_endpoint", issuer + "/access/v1/evaluations");

@@ -58,9 +58,11 @@ public final class PolicyReader {
             .includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
             .build();
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-    private static final Pattern AUTHZEN = Pattern.compile(
-            "subject\\.(id|type|properties\\.[A-Za-z_][A-Za-z0-9_]*)|action\\.(name|properties\\.[A-Za-z_][A-Za-z0-9_]*)"
-                    + "|resource\\.(id|type|properties\\.[A-Za-z_][A-Za-z0-9_]*)|context\\.[A-Za-z_][A-Za-z0-9_]*");
+    /** A dotted path into one of the four AuthZEN request objects; a PEP's own shape is the package's to model. */
+    private static final Pattern AUTHZEN = Pattern.compile("(subject|resource|action|context)(\\.[A-Za-z_][A-Za-z0-9_-]*)+");
+    /** The members AuthZEN itself defines as strings: a field read from one must take a string. */
+    private static final List<String> AUTHZEN_STRINGS = List.of("subject.type", "subject.id", "resource.type", "resource.id",
+            "action.name");
     private static final List<String> RESERVED_COLUMNS = List.of("example", "effect", "reason");
 
     private PolicyReader() {
@@ -426,13 +428,47 @@ public final class PolicyReader {
             }
         }
 
+        /**
+         * Why {@code location} cannot carry field {@code field} of type {@code type}, or null. A
+         * field's value is a scalar or a list, never an object, so no mapped location may lie
+         * inside another.
+         */
+        private String locationProblem(String location, FieldType type, String field, Map<String, Pos> locations) {
+            if (!AUTHZEN.matcher(location).matches()) {
+                return "is not a dotted path into subject, resource, action or context (such as subject.id, "
+                        + "resource.properties.owner, context.time); each part is a name of letters, digits, _ and -";
+            }
+            for (String s : AUTHZEN_STRINGS) {
+                if (location.startsWith(s + ".")) {
+                    return "is inside " + s + ", which AuthZEN defines as a string; read the field from " + s + " itself";
+                }
+            }
+            if (type != null && AUTHZEN_STRINGS.contains(location) && type.wireType() != AttributeType.STRING) {
+                return "is a string in every AuthZEN request, so field \"" + field + "\" of type " + type.label()
+                        + " cannot be read from it; make the field a string or an entity kind";
+            }
+            Pos same = locations.get(location);
+            if (same != null) {
+                return "is already mapped at line " + same.line();
+            }
+            for (Map.Entry<String, Pos> e : locations.entrySet()) {
+                String other = e.getKey();
+                if (other.startsWith(location + ".") || location.startsWith(other + ".")) {
+                    String outer = other.length() < location.length() ? other : location;
+                    return "overlaps \"" + other + "\" (line " + e.getValue().line() + "): a field's value is never an object, so "
+                            + outer + " cannot both be a field and hold one";
+                }
+            }
+            return null;
+        }
+
         private void requestTable(TableAt at) {
             Table t = new Table(at.table());
             if (!t.columns("Request", List.of("field", "type", "required"), List.of("authzen", "meaning"))) {
                 return;
             }
             Map<String, Pos> seen = new HashMap<>();
-            Map<String, Pos> locations = new HashMap<>();
+            Map<String, Pos> locations = new LinkedHashMap<>();
             for (Row row : t.rows) {
                 Cell name = t.cell(row, "field");
                 Cell type = t.cell(row, "type");
@@ -464,14 +500,10 @@ public final class PolicyReader {
                 }
                 String location = authzen == null ? "" : authzen.text();
                 if (!location.isEmpty()) {
-                    if (!AUTHZEN.matcher(location).matches()) {
-                        out.error(authzen.pos(), DiagnosticCode.BAD_TABLE, "AuthZEN location \"" + location + "\" is not one of "
-                                + "subject.id, subject.type, subject.properties.<name>, action.name, action.properties.<name>, "
-                                + "resource.id, resource.type, resource.properties.<name>, context.<name>");
-                        ok = false;
-                    } else if (locations.containsKey(location)) {
-                        out.error(authzen.pos(), DiagnosticCode.DUPLICATE_DEFINITION, "AuthZEN location \"" + location
-                                + "\" is already mapped at line " + locations.get(location).line());
+                    String problem = locationProblem(location, ft, name.text(), locations);
+                    if (problem != null) {
+                        out.error(authzen.pos(), problem.startsWith("is already") ? DiagnosticCode.DUPLICATE_DEFINITION
+                                : DiagnosticCode.BAD_TABLE, "AuthZEN location \"" + location + "\" " + problem);
                         ok = false;
                     } else {
                         locations.put(location, authzen.pos());

@@ -8,14 +8,16 @@ package dev.flexauth.reason;
  */
 public enum HttpError implements Code {
     BAD_REQUEST("bad_request", 400, "the request line, a framing header or the query string is malformed, or the query is not what"
-            + " the endpoint accepts (an unknown parameter or value)"),
+            + " the endpoint accepts (an unknown parameter or value), or an AuthZEN request's body is not declared as application/json"
+            + " in UTF-8 (AuthZEN wants 400 where /v1/check answers 415)"),
     UNAUTHORIZED("unauthorized", 401, "the endpoint needs a bearer token and the request sent none or another one"),
     NOT_FOUND("not_found", 404, "no endpoint at this path; the admin endpoint exists only when an admin token is configured"),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, "the endpoint does not answer this method; the Allow header lists those it does"),
     LENGTH_REQUIRED("length_required", 411, "the body was sent with Transfer-Encoding; flex-auth reads bodies framed by Content-Length"
             + " only, and closes the connection without reading this one"),
     PAYLOAD_TOO_LARGE("payload_too_large", 413, "the body is longer than the configured limit"),
-    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "the body is not declared as Content-Type application/json in UTF-8"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "the body of a /v1/check or admin request is not declared as Content-Type"
+            + " application/json in UTF-8"),
     RELOAD_REJECTED("reload_rejected", 422, "the registry and policy files were refused together; the previous pair keeps serving"),
     INTERNAL_ERROR("internal_error", 500, "a defect in flex-auth, never caused by the request and never an allow; report it with the server log"),
     OVERLOADED("overloaded", 503, "every worker is busy and the queue is full; retry after the Retry-After seconds"),

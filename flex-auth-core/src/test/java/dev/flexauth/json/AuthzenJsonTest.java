@@ -2,6 +2,7 @@ package dev.flexauth.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.TestFiles;
@@ -70,13 +71,26 @@ class AuthzenJsonTest {
     }
 
     @Test
-    void secretsAreRefusedWhereverTheySit() {
-        RequestException named = refused(String.format(BRIDGE, "", ",\"context\":{\"vault_token\":\"abc\"}"));
-        assertEquals("member \"context.vault_token\" looks like a credential; flex-auth never accepts secrets, remove it from the request",
-                named.getMessage());
-        RequestException shaped = refused(String.format(BRIDGE, ",\"properties\":{\"note\":\"hvs.CAESIJ0123456789abcdefghijklmnop\"}", ""));
-        assertEquals("member \"resource.properties.note\" holds what looks like a private key or token; flex-auth never accepts secrets",
-                shaped.getMessage());
+    void unmappedMembersAreIgnoredWhateverTheirNamesAndMappedSecretsAreRefused() throws Exception {
+        // A gateway forwards what it has; the package maps none of it, so none of it is read.
+        Decision d = evaluate(String.format(BRIDGE, ",\"properties\":null", ",\"context\":{\"ttl_hours\":24,\"vault_token\":\"abc\","
+                + "\"max_tokens\":512,\"headers\":{\"authorization\":\"Bearer eyJhbGciOiJIUzI1NiJ9.e30.x\",\"cookie\":\"sid=1\"}},"
+                + "\"futureField\":{\"nested\":true}"));
+        assertEquals("allow signing_policy_matched", d.effect() + " " + d.reason());
+        assertEquals("{actor=agt-state-hub-bridge, subject=iam:agt-state-hub-bridge, action=ssh.sign, ttl_hours=24}",
+                d.request().toMap().toString());
+        RequestException shaped = refused(String.format(BRIDGE, ",\"properties\":{\"principal\":\"hvs.CAESIJ0123456789abcdefghijklmnop\"}", ""));
+        assertEquals("secret_material", shaped.code().code());
+    }
+
+    @Test
+    void nullWhereAnObjectIsOptionalIsAbsent() throws Exception {
+        Decision d = evaluate(String.format(BRIDGE, ",\"properties\":null", ",\"context\":null"));
+        assertEquals("allow signing_policy_matched", d.effect() + " " + d.reason());
+        assertEquals("missing \"subject\": an AuthZEN evaluation has a subject, an action and a resource",
+                refused("{\"subject\":null,\"action\":{\"name\":\"a\"},\"resource\":{\"type\":\"r\",\"id\":\"x\"}}").getMessage());
+        String batch = String.format(BRIDGE, "", ",\"context\":{\"ttl_hours\":999},\"options\":null,\"evaluations\":[{\"context\":null},{}]");
+        assertEquals(List.of("deny", "deny"), run(batch), "an item's null context is absent, so the default applies");
     }
 
     @Test
@@ -87,13 +101,32 @@ class AuthzenJsonTest {
                 + "{\"context\":{\"ttl_hours\":1}},"
                 + "{\"context\":{\"ttl_hours\":999}},"
                 + "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:adm-example\"},\"resource\":{\"type\":\"actor\",\"id\":\"adm-example\"}},"
-                + "{\"resource\":{\"type\":\"actor\"}}]}";
+                + "{\"resource\":{\"type\":\"actor\",\"id\":7}}]}";
         assertEquals(List.of("allow", "deny", "allow", "error"), run(body.formatted("execute_all")));
         assertEquals(List.of("allow", "deny"), run(body.formatted("deny_on_first_deny")));
         assertEquals(List.of("allow"), run(body.formatted("permit_on_first_permit")));
         RequestException bad = assertThrows(RequestException.class, () -> run(body.formatted("all_of_them")));
         assertEquals("options.evaluations_semantic is one of execute_all, deny_on_first_deny, permit_on_first_permit; got \"all_of_them\"",
                 bad.getMessage());
+    }
+
+    @Test
+    void anItemTakesOnlyTheIdentifyingMembersItLacksFromTheDefault() throws Exception {
+        // Certification case C.3.2.7: type and id (name for the action) fall back; properties do not.
+        String body = "{\"subject\":{\"type\":\"identity\",\"id\":\"iam:agt-state-hub-bridge\"},\"action\":{\"name\":\"ssh.sign\"},"
+                + "\"resource\":{\"type\":\"actor\",\"id\":\"agt-state-hub-bridge\",\"properties\":{\"principal\":\"someone-else\"}},"
+                + "\"evaluations\":[{\"resource\":{\"type\":\"actor\"}},{\"resource\":{\"id\":\"agt-state-hub-bridge\"},\"action\":{}},{}]}";
+        assertEquals(List.of("allow", "allow", "deny"), run(body));
+    }
+
+    @Test
+    void evaluationsWithoutItemsIsOneEvaluationWhoseErrorsAreThrown() throws Exception {
+        AuthzenJson.Batch batch = AuthzenJson.readEvaluations(String.format(BRIDGE, "", ",\"evaluations\":[]")
+                .getBytes(StandardCharsets.UTF_8), ENGINE.policy().request());
+        assertTrue(batch.single());
+        assertEquals(1, batch.items().size());
+        assertThrows(RequestException.class, () -> AuthzenJson.readEvaluations("{\"evaluations\":[]}"
+                .getBytes(StandardCharsets.UTF_8), ENGINE.policy().request()));
     }
 
     private static List<String> run(String body) throws RequestException {
@@ -105,6 +138,7 @@ class AuthzenJsonTest {
     @Test
     void metadataNamesTheEndpoints() throws Exception {
         JsonNode m = Json.MAPPER.readTree(AuthzenJson.metadata("https://pdp.example"));
+        assertEquals("https://pdp.example", m.get("policy_decision_point").textValue());
         assertEquals("https://pdp.example", m.get("issuer").textValue());
         assertEquals("https://pdp.example/access/v1/evaluation", m.get("access_evaluation_endpoint").textValue());
         assertEquals("https://pdp.example/access/v1/evaluations", m.get("access_evaluations_endpoint").textValue());

@@ -8,6 +8,7 @@ import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
+import dev.flexauth.json.AuthzenJson;
 import dev.flexauth.json.Json;
 import dev.flexauth.json.RequestJson;
 import dev.flexauth.policy.Diagnostic;
@@ -60,15 +61,17 @@ class RuleLanguageSpec {
                 .load(registryText.getBytes(StandardCharsets.UTF_8), "registry.json");
         Engine engine = Engine.of(pkg, registry);
         String request = null;
+        boolean authzen = false;
         int pairs = 0;
         for (SpecExample.Block b : ex.blocks()) {
-            if (b.info().equals("request")) {
+            if (b.info().equals("request") || b.info().equals("request-authzen")) {
                 request = b.text();
+                authzen = b.info().equals("request-authzen");
             } else if (b.info().equals("expect")) {
                 if (request == null) {
                     fail("line " + b.line() + ": an expect block needs a request block before it");
                 }
-                assertEquals(b.text().strip(), outcome(engine, request), "decision for request " + request.strip());
+                assertEquals(b.text().strip(), outcome(engine, request, authzen), "decision for request " + request.strip());
                 pairs++;
                 request = null;
             }
@@ -80,9 +83,16 @@ class RuleLanguageSpec {
 
     /** The decision as the spec writes it: effect and reason, then outputs and the deciding trace line. */
     static String outcome(Engine engine, String requestJson) {
+        return outcome(engine, requestJson, false);
+    }
+
+    /** As {@link #outcome(Engine, String)}, the request read as {@code /v1/check} JSON or as an AuthZEN evaluation. */
+    static String outcome(Engine engine, String requestJson, boolean authzen) {
         Request request;
         try {
-            request = RequestJson.read(requestJson.getBytes(StandardCharsets.UTF_8), engine.policy().request());
+            byte[] bytes = requestJson.getBytes(StandardCharsets.UTF_8);
+            request = authzen ? AuthzenJson.readEvaluation(bytes, engine.policy().request())
+                    : RequestJson.read(bytes, engine.policy().request());
         } catch (RequestException e) {
             return "request-error " + e.code().code() + ": " + e.getMessage();
         }

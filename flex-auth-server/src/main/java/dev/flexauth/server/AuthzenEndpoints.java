@@ -3,6 +3,7 @@ package dev.flexauth.server;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.AuthzenJson;
+import dev.flexauth.reason.HttpError;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -31,19 +32,20 @@ final class AuthzenEndpoints {
     Response evaluation(Call call) throws ApiError, IOException {
         call.query(Set.of());
         java.time.Instant minRegistry = MinRegistry.of(call);
-        byte[] body = call.jsonBody();
+        byte[] body = call.jsonBody(HttpError.BAD_REQUEST);
         Decider.Decided d = decider.decide(engine -> AuthzenJson.readEvaluation(body, engine.policy().request()), false, minRegistry);
         return Response.json(200, AuthzenJson.evaluationResponse(d.decision()));
     }
 
     /**
      * {@code POST /access/v1/evaluations}: a batch, decided item by item on one engine, so a reload
-     * in the middle of a batch cannot split it between two policies.
+     * in the middle of a batch cannot split it between two policies. Without items it is one
+     * evaluation, answered as {@link #evaluation} answers.
      */
     Response evaluations(Call call) throws ApiError, IOException {
         call.query(Set.of());
         java.time.Instant minRegistry = MinRegistry.of(call);
-        byte[] body = call.jsonBody();
+        byte[] body = call.jsonBody(HttpError.BAD_REQUEST);
         long start = System.nanoTime();
         Engine engine = decider.engine(minRegistry);
         AuthzenJson.Batch batch;
@@ -51,6 +53,11 @@ final class AuthzenEndpoints {
             batch = AuthzenJson.readEvaluations(body, engine.policy().request());
         } catch (RequestException e) {
             throw ApiError.of(e);
+        }
+        if (batch.single()) {
+            // No evaluations (absent or empty): the specification's backwards-compatible single evaluation.
+            return Response.json(200, AuthzenJson.evaluationResponse(decider.decide(engine, batch.items().get(0).request(), false, start)
+                    .decision()));
         }
         List<Object> results;
         try {
@@ -68,6 +75,15 @@ final class AuthzenEndpoints {
         return Response.json(200, AuthzenJson.evaluationsResponse(results));
     }
 
+    /**
+     * The path of the configured public URL ({@code /tenant1}), or empty: AuthZEN puts the metadata
+     * of a PDP whose base URL has a path at {@code /.well-known/authzen-configuration} followed by
+     * that path.
+     */
+    String publicPath() {
+        return publicUrl == null ? "" : java.net.URI.create(publicUrl).getRawPath();
+    }
+
     /** {@code GET /.well-known/authzen-configuration}: where the evaluation endpoints are. */
     Response metadata(Call call) throws ApiError {
         call.query(Set.of());
@@ -81,7 +97,7 @@ final class AuthzenEndpoints {
         }
         String host = call.header("Host");
         if (host == null || !HOST.matcher(host).matches()) {
-            throw ApiError.of(dev.flexauth.reason.HttpError.BAD_REQUEST, "the Host header is missing or not a host[:port];"
+            throw ApiError.of(HttpError.BAD_REQUEST, "the Host header is missing or not a host[:port];"
                     + " send one, or start the server with --public-url");
         }
         return (tls ? "https://" : "http://") + host;

@@ -93,6 +93,14 @@ final class Call {
      * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read)
      */
     byte[] jsonBody() throws ApiError, IOException {
+        return jsonBody(HttpError.UNSUPPORTED_MEDIA_TYPE);
+    }
+
+    /**
+     * As {@link #jsonBody()}, refusing a body not declared as JSON with {@code notJson}: AuthZEN
+     * (Authorization API 1.0, certification case C.2.4.3) wants 400 where {@code /v1/check} says 415.
+     */
+    byte[] jsonBody(HttpError notJson) throws ApiError, IOException {
         // RequestRules has refused Transfer-Encoding and any Content-Length but one of digits; absent means no body.
         String header = header("Content-Length");
         long declared = header == null ? 0 : Long.parseLong(header);
@@ -102,12 +110,12 @@ final class Call {
         List<String> types = exchange.getRequestHeaders().get("Content-Type");
         if (types != null && types.size() > 1) {
             // A singleton field (RFC 9110 8.3): reading only the first would let a proxy and flex-auth disagree.
-            throw ApiError.of(HttpError.UNSUPPORTED_MEDIA_TYPE, "Content-Type appears " + types.size()
+            throw ApiError.of(notJson, "Content-Type appears " + types.size()
                     + " times; send it once, as application/json (UTF-8)").closing();
         }
         String type = header("Content-Type");
         if (!isJson(type)) {
-            throw ApiError.of(HttpError.UNSUPPORTED_MEDIA_TYPE, (type == null ? "no Content-Type" : "Content-Type \""
+            throw ApiError.of(notJson, (type == null ? "no Content-Type" : "Content-Type \""
                     + shorten(type) + "\"") + "; send the body as application/json (UTF-8)")
                     .closing();
         }

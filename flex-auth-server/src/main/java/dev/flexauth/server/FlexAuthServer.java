@@ -238,6 +238,11 @@ public final class FlexAuthServer implements AutoCloseable {
         routes.add(new Route("/access/v1/evaluation", List.of("POST"), Access.CHECK, authzen::evaluation));
         routes.add(new Route("/access/v1/evaluations", List.of("POST"), Access.CHECK, authzen::evaluations));
         routes.add(new Route("/.well-known/authzen-configuration", List.of("GET"), Access.OPEN, authzen::metadata));
+        if (!authzen.publicPath().isEmpty()) {
+            // A base URL with a path (https://host/tenant1) is discovered at /.well-known/authzen-configuration/tenant1.
+            routes.add(new Route("/.well-known/authzen-configuration" + authzen.publicPath(), List.of("GET"), Access.OPEN,
+                    authzen::metadata));
+        }
         if (adminToken != null) {
             // The answer must beat the JDK's response timer, which is the read timeout.
             long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);

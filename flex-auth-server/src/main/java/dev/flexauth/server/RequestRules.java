@@ -13,11 +13,14 @@ import java.util.Map;
  * refused with 411 and the body is never read (the JDK's chunked reader wraps chunk sizes modulo
  * 2^32, so a chunked body could end early and leave bytes to be read as a second request); at most
  * one {@code Content-Length}, of digits only; exactly one {@code Host} on HTTP/1.1, a host[:port];
- * no control character in any header name or value. Every refusal closes the connection: the
+ * no control character in any header name or value; at most one {@code X-Request-ID}, of at most
+ * {@value #MAX_REQUEST_ID} characters. Every refusal closes the connection: the
  * client and any proxy in front may disagree about where such a request ends. Plain loops, no
  * regular expressions and no copies: it runs on every request. Stateless.
  */
 final class RequestRules {
+    /** The longest {@code X-Request-ID} taken and echoed: a UUID or a trace id is far shorter. */
+    static final int MAX_REQUEST_ID = 256;
 
     private RequestRules() {
     }
@@ -59,6 +62,13 @@ final class RequestRules {
         } else if (!isHost(hosts.get(0))) {
             throw refusal(HttpError.BAD_REQUEST, "Host \"" + Call.shorten(hosts.get(0)) + "\" is not one host[:port]; send"
                     + " one name or address, without a list or spaces");
+        }
+        List<String> requestIds = headers.get("X-Request-ID");
+        if (requestIds != null && (requestIds.size() > 1 || requestIds.get(0).length() > MAX_REQUEST_ID)) {
+            // Echoed on the answer (AuthZEN: the same value comes back), so it must be one, and short.
+            throw refusal(HttpError.BAD_REQUEST, requestIds.size() > 1 ? "X-Request-ID appears " + requestIds.size()
+                    + " times; send it once" : "X-Request-ID is " + requestIds.get(0).length() + " characters long; send at most "
+                    + MAX_REQUEST_ID);
         }
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             String name = header.getKey();

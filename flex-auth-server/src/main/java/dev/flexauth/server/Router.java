@@ -44,8 +44,6 @@ final class Router implements HttpHandler {
         }
     }
 
-    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
-
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final BearerToken checkToken;
     private final BearerToken adminToken;
@@ -142,10 +140,12 @@ final class Router implements HttpHandler {
         h.set("Cache-Control", "no-store");
         h.set("X-Content-Type-Options", "nosniff");
         response.headers().forEach(h::set);
-        String requestId = exchange.getRequestHeaders().getFirst("X-Request-ID");
-        if (requestId != null && REQUEST_ID.matcher(requestId).matches()) {
-            // Echoed so a caller (an AuthZEN PEP) can match answers to requests; anything odd is dropped, not echoed.
-            h.set("X-Request-ID", requestId);
+        List<String> requestIds = exchange.getRequestHeaders().get("X-Request-ID");
+        // Echoed as sent, so a caller (an AuthZEN PEP) can match answers to requests. RequestRules refuses a
+        // second one, a long one and control bytes; the refusal itself must not echo what it refused.
+        if (requestIds != null && requestIds.size() == 1 && requestIds.get(0).length() <= RequestRules.MAX_REQUEST_ID
+                && RequestRules.controlAt(requestIds.get(0)) < 0) {
+            h.set("X-Request-ID", requestIds.get(0));
         }
         try {
             if (head) {

@@ -223,6 +223,7 @@ final class HostileCorpus {
         int kind = random.nextInt(14);
         String detail;
         byte[] body;
+        Expect expect = Expect.NOT_ALLOWED;
         switch (kind) {
             case 0: {
                 byte[] full = json(base);
@@ -343,8 +344,14 @@ final class HostileCorpus {
                             "resource.properties.", "")) + name;
                     set(base, where, NODES.textNode("s3cr3t-" + random.nextInt(1000)));
                     detail = "secret member " + where;
+                    if (e != Endpoint.CHECK) {
+                        // AuthZEN ignores members the package does not map, whatever their names: decided, and
+                        // checked like every probe for the value reaching a log or an answer.
+                        expect = Expect.ANY;
+                    }
                 } else {
-                    String path = pick(stringTargets(e));
+                    // A value the policy reads (AuthZEN members it does not map are never read).
+                    String path = pick(mappedStrings(e));
                     set(base, path, NODES.textNode(pick(SECRET_VALUES)));
                     detail = "secret value in " + path;
                 }
@@ -374,7 +381,7 @@ final class HostileCorpus {
                 break;
             }
         }
-        return Probe.of(family, detail, post(e, body), Expect.NOT_ALLOWED);
+        return Probe.of(family, detail, post(e, body), expect);
     }
 
     private List<String> typeSwapTargets(Endpoint e) {

@@ -238,6 +238,10 @@ public final class FlexAuthServer implements AutoCloseable {
         routes.add(new Route("/access/v1/evaluation", List.of("POST"), Access.CHECK, authzen::evaluation));
         routes.add(new Route("/access/v1/evaluations", List.of("POST"), Access.CHECK, authzen::evaluations));
         routes.add(new Route("/.well-known/authzen-configuration", List.of("GET"), Access.OPEN, authzen::metadata));
+        SearchEndpoints search = new SearchEndpoints(decider, admission);
+        routes.add(new Route("/access/v1/search/subject", List.of("POST"), Access.CHECK, search::subject));
+        routes.add(new Route("/access/v1/search/resource", List.of("POST"), Access.CHECK, search::resource));
+        routes.add(new Route("/access/v1/search/action", List.of("POST"), Access.CHECK, search::action));
         if (adminToken != null) {
             // The answer must beat the JDK's response timer, which is the read timeout.
             long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);

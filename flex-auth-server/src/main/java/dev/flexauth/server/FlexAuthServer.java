@@ -226,6 +226,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
+        reloader.recordReloadsIn(auditLog);
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());

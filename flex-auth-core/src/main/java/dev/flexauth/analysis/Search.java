@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -111,8 +112,12 @@ public final class Search {
         // The fresh value first: it also checks that the other fields make a valid request.
         boolean others = allowed(template, field, c.other(), true);
         int from = after == null ? 0 : insertionPoint(all, after);
+        Set<String> group = others ? null : group(fixed, field);
         List<String> out = new ArrayList<>();
         for (int i = from; i < all.size(); i++) {
+            if (group != null && !group.contains(all.get(i))) {
+                continue; // decided like the fresh value, which is denied
+            }
             if (allowed(template, field, all.get(i), false)) {
                 if (out.size() == limit) {
                     return new Result(out, true, others);
@@ -121,6 +126,28 @@ public final class Search {
             }
         }
         return new Result(out, false, others);
+    }
+
+    /**
+     * The candidates that can be decided otherwise than the fresh value when a fixed entity field
+     * holds a key (the grant enumeration's group of that key: the values that entity's attributes
+     * and the package name), or {@code null} when every candidate must be decided. Within a group,
+     * every value named neither by the package nor by the focus entity is decided like the fresh
+     * value (the argument of {@link Domain}); so when the fresh value is denied only the group needs
+     * deciding: "which subjects may sign as this actor" decides that actor's few subjects, not
+     * every actor's. Only where the domain is exact (no comparison of two request fields).
+     */
+    private Set<String> group(Map<String, ?> fixed, String field) {
+        List<Field> fields = domain.fields();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            Object key = fixed.get(f.name());
+            if (f.type().isEntity() && !f.name().equals(field) && key instanceof String && domain.inexact(i).isEmpty()) {
+                Field searched = fields.stream().filter(x -> x.name().equals(field)).findFirst().orElseThrow();
+                return domain.named(searched, i, (String) key);
+            }
+        }
+        return null;
     }
 
     /** The first index whose candidate sorts after {@code after}. */

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -111,18 +110,20 @@ public final class Search {
         }
         // The fresh value first: it also checks that the other fields make a valid request.
         boolean others = allowed(template, field, c.other(), true);
-        int from = after == null ? 0 : insertionPoint(all, after);
-        Set<String> group = others ? null : group(fixed, field);
+        TreeSet<String> group = others ? null : group(fixed, field);
+        // Every other candidate is decided like the fresh value, which is denied: walk the group only.
+        Iterable<String> walk = group == null ? all.subList(after == null ? 0 : insertionPoint(all, after), all.size())
+                : after == null ? group : group.tailSet(after, false);
         List<String> out = new ArrayList<>();
-        for (int i = from; i < all.size(); i++) {
-            if (group != null && !group.contains(all.get(i))) {
-                continue; // decided like the fresh value, which is denied
+        for (String v : walk) {
+            if (group != null && Collections.binarySearch(all, v) < 0) {
+                continue; // named in the group but not a candidate (a key no registry holds)
             }
-            if (allowed(template, field, all.get(i), false)) {
+            if (allowed(template, field, v, false)) {
                 if (out.size() == limit) {
                     return new Result(out, true, others);
                 }
-                out.add(all.get(i));
+                out.add(v);
             }
         }
         return new Result(out, false, others);
@@ -137,7 +138,7 @@ public final class Search {
      * deciding: "which subjects may sign as this actor" decides that actor's few subjects, not
      * every actor's. Only where the domain is exact (no comparison of two request fields).
      */
-    private Set<String> group(Map<String, ?> fixed, String field) {
+    private TreeSet<String> group(Map<String, ?> fixed, String field) {
         List<Field> fields = domain.fields();
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);

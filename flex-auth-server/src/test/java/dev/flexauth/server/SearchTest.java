@@ -201,4 +201,18 @@ class SearchTest {
                     who.json().get("results").toString());
         }
     }
+
+    @Test
+    void aSearchNeedsTheCheckTokenWhenOneIsConfigured() throws Exception {
+        Path token = Files.writeString(dir.resolve("check.token"), "search-test-check-token\n");
+        try (TestServer s = TestServer.start(TestServer.config(SCENARIO.resolve("registry_snapshot.json"),
+                SCENARIO.resolve("policy_package.md")).withTokenFile(token))) {
+            byte[] body = String.format(Locale.ROOT, VIEWERS_OF_101, "").getBytes(StandardCharsets.UTF_8);
+            Reply without = s.post("/access/v1/search/subject", "application/json", body);
+            assertEquals(401, without.status());
+            assertEquals("/access/v1/search/subject needs the check token as \"Authorization: Bearer <token>\"", without.message());
+            Reply with = s.post("/access/v1/search/subject", "application/json", body, "Authorization", "Bearer search-test-check-token");
+            assertEquals(200, with.status(), with.body());
+        }
+    }
 }

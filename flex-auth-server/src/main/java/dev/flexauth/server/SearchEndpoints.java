@@ -44,8 +44,10 @@ final class SearchEndpoints {
 
     private Response search(Call call, SearchJson.Kind kind) throws ApiError, IOException {
         call.query(Set.of());
+        java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody();
-        Search search = searchOf(decider.engine());
+        // Flex-Auth-Min-Registry as for an evaluation: a search never answers from an older snapshot than asked.
+        Search search = searchOf(decider.engine(minRegistry));
         Engine engine = search.engine();
         Search.Result result;
         SearchJson.Query q;

@@ -215,4 +215,13 @@ class SearchTest {
             assertEquals(200, with.status(), with.body());
         }
     }
+
+    @Test
+    void aSearchForANewerSnapshotThanTheOneInServiceFindsNothing() {
+        byte[] body = String.format(Locale.ROOT, VIEWERS_OF_101, "").getBytes(StandardCharsets.UTF_8);
+        Reply r = demo.post("/access/v1/search/subject", "application/json", body, "Flex-Auth-Min-Registry", "2099-01-01T00:00:00Z");
+        assertEquals(200, r.status(), r.body());
+        assertEquals(0, r.json().get("results").size(), r.body());
+        assertEquals("2025-06-01T00:00:00Z", r.json().path("context").path("registry").path("generated_at").asText());
+    }
 }

@@ -11,6 +11,7 @@ module dev.flexauth.core {
     requires org.commonmark.ext.front.matter;
 
     exports dev.flexauth;
+    exports dev.flexauth.analysis;
     exports dev.flexauth.engine;
     exports dev.flexauth.io;
     exports dev.flexauth.json;

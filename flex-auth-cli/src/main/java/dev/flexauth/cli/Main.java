@@ -50,6 +50,7 @@ public final class Main implements Runnable {
             TestCommand.class,
             VerifyLogCommand.class,
             DiffCommand.class,
+            SearchCommand.class,
             RolloutStatusCommand.class,
             VersionCommand.class,
             CompletionCommand.class,

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Help, version, completion, usage errors (exit 2) and what --verbose adds. */
 class UsageIT {
     @ParameterizedTest(name = "flex-auth {0} --help")
-    @ValueSource(strings = {"serve", "load-registry", "check", "explain", "test", "verify-log", "diff", "diff-registry", "rollout-status", "version", "completion"})
+    @ValueSource(strings = {"serve", "load-registry", "check", "explain", "test", "verify-log", "diff", "diff-registry", "search", "rollout-status", "version", "completion"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.run(command, "--help");
         assertAll(r.toString(),
@@ -71,7 +71,7 @@ class UsageIT {
         Cli.Result r = Cli.run();
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
-                () -> assertEquals("flex-auth: missing command; one of: serve, load-registry, check, explain, test, verify-log, diff, rollout-status, version, completion",
+                () -> assertEquals("flex-auth: missing command; one of: serve, load-registry, check, explain, test, verify-log, diff, search, rollout-status, version, completion",
                         r.errLines().get(0)),
                 () -> assertEquals("", r.out()));
     }

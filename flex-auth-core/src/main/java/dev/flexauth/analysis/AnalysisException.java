@@ -15,7 +15,7 @@ public final class AnalysisException extends Exception {
         this.code = code;
     }
 
-    /** {@code incompatible_policies} or {@code too_many_combinations}. */
+    /** {@code incompatible_policies}, {@code too_many_combinations} or {@code not_searchable}. */
     public String code() {
         return code;
     }

@@ -263,11 +263,10 @@ final class Domain {
         if (optional) {
             out.add(Atom.of(Atom.Kind.ABSENT, null));
         }
-        if (f.type().isEntity()) {
-            TreeSet<String> keys = keys(f.type().entityKind());
-            keys.addAll(strings(resolve(f.name(), focus, key)));
-            keys.forEach(k -> out.add(Atom.of(Atom.Kind.VALUE, k)));
-            out.add(Atom.of(Atom.Kind.OTHER, unused("<unknown>", keys)));
+        if (f.type().isEntity() || type == AttributeType.STRING) {
+            TreeSet<String> named = named(f, focus, key);
+            named.forEach(k -> out.add(Atom.of(Atom.Kind.VALUE, k)));
+            out.add(Atom.of(Atom.Kind.OTHER, other(f, named)));
             return out;
         }
         Set<Object> values = resolve(f.name(), focus, key);
@@ -279,12 +278,6 @@ final class Domain {
                 out.add(Atom.of(Atom.Kind.VALUE, false));
                 out.add(Atom.of(Atom.Kind.VALUE, true));
                 break;
-            case STRING: {
-                TreeSet<String> strings = strings(values);
-                strings.forEach(s -> out.add(Atom.of(Atom.Kind.VALUE, s)));
-                out.add(Atom.of(Atom.Kind.OTHER, unused("<other>", strings)));
-                break;
-            }
             default: {
                 List<String> strings = new ArrayList<>(strings(values));
                 if (exhaustiveLists && strings.size() <= MAX_LIST_VALUES) {
@@ -309,6 +302,23 @@ final class Domain {
             }
         }
         return out;
+    }
+
+    /**
+     * The values of a string or entity field that the package or the registry names, sorted: for an
+     * entity field every key of its kind, and for both every string the rules compare the field
+     * with (constants, attribute values, other fields' keys and constants). Every other value is
+     * decided like {@link #other}.
+     */
+    TreeSet<String> named(Field f, int focus, String key) {
+        TreeSet<String> named = f.type().isEntity() ? keys(f.type().entityKind()) : new TreeSet<>();
+        named.addAll(strings(resolve(f.name(), focus, key)));
+        return named;
+    }
+
+    /** The representative of every value of {@code f} outside {@code named}. */
+    static String other(Field f, Set<String> named) {
+        return unused(f.type().isEntity() ? "<unknown>" : "<other>", named);
     }
 
     private Set<Object> resolve(String field, int focus, String key) {

@@ -49,16 +49,36 @@ public final class GrantDiff {
         }
     }
 
+    /**
+     * The grants gained and lost as counts and the first few lines, for a record of a change (a
+     * server's reload), or why they were not enumerated.
+     *
+     * @param gained      how many grant lines were gained, over every entity
+     * @param lost        how many were lost
+     * @param firstGained the first gained lines, each prefixed with its entity ({@code actor agt-x: subject=...})
+     * @param firstLost   the first lost lines
+     * @param skipped     empty when the counts are complete; else why nothing was enumerated (the counts are then 0)
+     */
+    public record Summary(long gained, long lost, List<String> firstGained, List<String> firstLost, String skipped) {
+        public Summary {
+            firstGained = List.copyOf(firstGained);
+            firstLost = List.copyOf(firstLost);
+        }
+    }
+
     private final Engine before;
     private final Engine after;
     private final Domain domain;
     private final List<Field> fields;
     private final long maxCombinations;
+    private final long maxTotal;
+    private long spent;
 
-    private GrantDiff(Engine before, Engine after, long maxCombinations) throws AnalysisException {
+    private GrantDiff(Engine before, Engine after, long maxCombinations, long maxTotal) throws AnalysisException {
         this.before = before;
         this.after = after;
         this.maxCombinations = maxCombinations;
+        this.maxTotal = maxTotal;
         this.domain = new Domain(List.of(before, after), List.of(), true);
         this.fields = domain.fields();
     }
@@ -70,7 +90,36 @@ public final class GrantDiff {
      *         {@code too_many_combinations} when one entity has more than {@code maxCombinations} requests to try
      */
     public static List<EntityGrants> between(Engine before, Engine after, long maxCombinations) throws AnalysisException {
-        return new GrantDiff(before, after, maxCombinations).run();
+        return new GrantDiff(before, after, maxCombinations, Long.MAX_VALUE).run();
+    }
+
+    /**
+     * The grants {@code after} gained and lost against {@code before}, summarised: counts and the
+     * first {@code first} lines of each. Bounded: when more than {@code maxTotal} requests would
+     * have to be decided (each by both engines) over all entities, or the packages cannot be
+     * compared, nothing is counted and {@link Summary#skipped()} says why. With one package, only
+     * the entities whose attributes changed are enumerated, so a promotion that touches a few of
+     * 100,000 actors costs a pass over the keys plus those few entities.
+     */
+    public static Summary summary(Engine before, Engine after, long maxTotal, int first) {
+        List<EntityGrants> grants;
+        try {
+            grants = new GrantDiff(before, after, maxTotal, maxTotal).run();
+        } catch (AnalysisException e) {
+            return new Summary(0, 0, List.of(), List.of(), e.getMessage());
+        }
+        long gained = 0;
+        long lost = 0;
+        List<String> firstGained = new ArrayList<>();
+        List<String> firstLost = new ArrayList<>();
+        for (EntityGrants g : grants) {
+            String who = g.id() == null ? "" : g.kind() + " " + g.id() + ": ";
+            gained += g.gained().size();
+            lost += g.lost().size();
+            g.gained().stream().limit(Math.max(0, first - firstGained.size())).forEach(l -> firstGained.add(who + l));
+            g.lost().stream().limit(Math.max(0, first - firstLost.size())).forEach(l -> firstLost.add(who + l));
+        }
+        return new Summary(gained, lost, firstGained, firstLost, "");
     }
 
     private List<EntityGrants> run() throws AnalysisException {
@@ -120,6 +169,11 @@ public final class GrantDiff {
             total = saturatingMultiply(total, a.size());
         }
         String focusName = focus < 0 ? "request" : fields.get(focus).type().entityKind() + " " + key;
+        spent = Math.min(Long.MAX_VALUE - total, spent) + total;
+        if (spent > maxTotal) {
+            throw new AnalysisException("too_many_combinations", "the change needs more than " + maxTotal
+                    + " requests decided to enumerate (reached at " + focusName + "); run flex-auth diff on the two pairs");
+        }
         if (total > maxCombinations) {
             throw new AnalysisException("too_many_combinations", "the packages tell apart more than " + maxCombinations
                     + " requests for " + focusName + "; raise --max-combinations to enumerate them anyway");

@@ -376,6 +376,9 @@ public final class AuthzenJson {
             g.writeStringField("issuer", issuer);
             g.writeStringField("access_evaluation_endpoint", issuer + "/access/v1/evaluation");
             g.writeStringField("access_evaluations_endpoint", issuer + "/access/v1/evaluations");
+            g.writeStringField("search_subject_endpoint", issuer + "/access/v1/search/subject");
+            g.writeStringField("search_resource_endpoint", issuer + "/access/v1/search/resource");
+            g.writeStringField("search_action_endpoint", issuer + "/access/v1/search/action");
             g.writeEndObject();
         });
     }

@@ -11,7 +11,9 @@ public enum RequestCode implements Code {
     MISSING_FIELD("missing_field", "a required field is absent"),
     WRONG_TYPE("wrong_type", "a field's value has the wrong type"),
     BAD_VALUE("bad_value", "a value is out of range or too long"),
-    SECRET_MATERIAL("secret_material", "a member looks like a credential or key; flex-auth never accepts secrets");
+    SECRET_MATERIAL("secret_material", "a member looks like a credential or key; flex-auth never accepts secrets"),
+    NOT_SEARCHABLE("not_searchable", "a search asks for values of a member no string or entity field of the policy is read from"),
+    PAGE_TOKEN("page_token", "a search's page.token is not flex-auth's, belongs to another search, or predates a reload");
 
     private final String code;
     private final String doc;

@@ -73,4 +73,18 @@ class GrantDiffTest {
         Engine e = doors("registry_doors.json");
         assertEquals(List.of(), GrantDiff.between(e, e, 1));
     }
+
+    @Test
+    void theSummaryCountsTheLinesAndKeepsTheFirstWithTheirEntity() throws Exception {
+        GrantDiff.Summary s = GrantDiff.summary(doors("registry_doors.json"), doors("registry_doors_later.json"), 1_000_000, 2);
+        assertEquals(new GrantDiff.Summary(3, 0, List.of("person ana: door=\"lab\"|\"lobby\" hour=18..19 escorted=any",
+                "person bo: door=\"lab\" hour=absent|9..16 escorted=true"), List.of(), ""), s);
+    }
+
+    @Test
+    void theSummaryIsSkippedBeyondItsTotalBoundAndSaysWhy() throws Exception {
+        GrantDiff.Summary s = GrantDiff.summary(doors("registry_doors.json"), doors("registry_doors_later.json"), 5, 2);
+        assertEquals(0, s.gained());
+        assertEquals(true, s.skipped().startsWith("the change needs more than 5 requests decided to enumerate (reached at person "), s.skipped());
+    }
 }

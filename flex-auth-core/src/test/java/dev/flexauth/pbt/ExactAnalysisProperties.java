@@ -56,7 +56,7 @@ class ExactAnalysisProperties {
                 .as(Case::new);
     }
 
-    private static Arbitrary<List<Actor>> actors() {
+    static Arbitrary<List<Actor>> actors() {
         Arbitrary<Actor> actor = Combinators.combine(Arbitraries.longs().between(-3, 3), Arbitraries.of(STRINGS),
                 Arbitraries.of(STRINGS).set().ofMaxSize(3).map(s -> s.stream().sorted().toList()))
                 .as((lim, name, subs) -> new Actor("", lim, name, subs));
@@ -70,7 +70,7 @@ class ExactAnalysisProperties {
         });
     }
 
-    private static Arbitrary<String> condition() {
+    static Arbitrary<String> condition() {
         return Arbitraries.lazyOf(ExactAnalysisProperties::predicate,
                 () -> Combinators.combine(predicate(), predicate(), Arbitraries.of(" and ", " or "))
                         .as((l, r, op) -> "(" + l + op + r + ")"),
@@ -190,7 +190,7 @@ class ExactAnalysisProperties {
         }
     }
 
-    private static Engine engine(List<String> rules, List<String> properties, List<Actor> actors) throws Exception {
+    static Engine engine(List<String> rules, List<String> properties, List<Actor> actors) throws Exception {
         StringBuilder doc = new StringBuilder("""
                 ---
                 package: generated

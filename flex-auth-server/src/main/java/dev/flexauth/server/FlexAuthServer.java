@@ -226,6 +226,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
+        reloader.recordReloadsIn(auditLog);
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
@@ -243,6 +244,10 @@ public final class FlexAuthServer implements AutoCloseable {
             routes.add(new Route("/.well-known/authzen-configuration" + authzen.publicPath(), List.of("GET"), Access.OPEN,
                     authzen::metadata));
         }
+        SearchEndpoints search = new SearchEndpoints(decider, admission);
+        routes.add(new Route("/access/v1/search/subject", List.of("POST"), Access.CHECK, search::subject));
+        routes.add(new Route("/access/v1/search/resource", List.of("POST"), Access.CHECK, search::resource));
+        routes.add(new Route("/access/v1/search/action", List.of("POST"), Access.CHECK, search::action));
         if (adminToken != null) {
             // The answer must beat the JDK's response timer, which is the read timeout.
             long waitMillis = Math.max(500, config.readTimeout().toMillis() - 1000);

@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.analysis.GrantDiff;
 import dev.flexauth.analysis.PropertyChecker;
 import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Engine;
@@ -8,6 +9,7 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.io.RegularFile;
+import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.ReloadOutcome.Digests;
@@ -148,6 +150,19 @@ final class Reloader implements AutoCloseable {
     private final AtomicBoolean sourcePollQueued = new AtomicBoolean();
     /** {@code --cache-dir}, or null; written on the reload thread only. */
     private SnapshotCache cache;
+    /** The decision log reloads are recorded in, or null; read on the reload thread. */
+    private volatile AuditLog auditLog;
+
+    /**
+     * The most requests a reload's grant record decides (each by both engines): about a second of
+     * work on the reload thread at worst. A promotion that changes a few entities of 100,000 stays
+     * far below (only changed entities are enumerated); a package change over a large registry
+     * goes past it and is recorded as not enumerated, for {@code flex-auth diff} to show.
+     */
+    static final long MAX_GRANT_REQUESTS = 200_000;
+
+    /** How many gained and how many lost grant lines a reload record lists. */
+    static final int FIRST_GRANTS = 3;
     private long lastTouch;
 
     /**
@@ -503,10 +518,64 @@ final class Reloader implements AutoCloseable {
         log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
                 + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
+        if (!was.equals(is)) {
+            recordGrants(old, next, trigger, was, is, now);
+        }
         // Published last, so whoever sees the outcome in /healthz also finds it in the metrics and the log.
         state.set(new State(loaded, outcome));
         checkFreshness();
         return outcome;
+    }
+
+    /**
+     * Records what an accepted reload changed in who may do what: the grants gained and lost
+     * ({@link GrantDiff#summary}, counts and the first {@link #FIRST_GRANTS}) in the server log and,
+     * when there is one, as a {@code reload} event line in the decision log, so an auditor reading
+     * the log sees what a promotion changed. Bounded by {@link #MAX_GRANT_REQUESTS}; past it the
+     * line says the grants were not enumerated and why. A log that cannot be written costs the
+     * record, never the reload.
+     */
+    private void recordGrants(Engine old, Engine next, Trigger trigger, Digests was, Digests is, Instant now) {
+        // Both without the age bound: a stale engine denies everything, which is not what the pair grants.
+        GrantDiff.Summary g = GrantDiff.summary(old.withoutMaxRegistryAge(), next.withoutMaxRegistryAge(), MAX_GRANT_REQUESTS,
+                FIRST_GRANTS);
+        log.info(g.skipped().isEmpty()
+                ? "reload grants: " + g.gained() + " gained, " + g.lost() + " lost"
+                        + (g.firstGained().isEmpty() ? "" : "; gained " + String.join(" | ", g.firstGained())
+                                + (g.gained() > g.firstGained().size() ? " | ..." : ""))
+                        + (g.firstLost().isEmpty() ? "" : "; lost " + String.join(" | ", g.firstLost())
+                                + (g.lost() > g.firstLost().size() ? " | ..." : ""))
+                : "reload grants not enumerated: " + g.skipped());
+        AuditLog audit = auditLog;
+        if (audit == null) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("time", now.toString());
+        line.put("event", "reload");
+        line.put("trigger", trigger.label());
+        line.putObject("policy").put("before", was.policy()).put("after", is.policy());
+        line.putObject("registry").put("before", was.registry()).put("after", is.registry())
+                .put("generated_at", next.registry().source().generatedAt());
+        com.fasterxml.jackson.databind.node.ObjectNode grants = line.putObject("grants");
+        if (g.skipped().isEmpty()) {
+            grants.put("gained", g.gained()).put("lost", g.lost());
+            g.firstGained().forEach(grants.putArray("first_gained")::add);
+            g.firstLost().forEach(grants.putArray("first_lost")::add);
+        } else {
+            grants.put("skipped", g.skipped());
+        }
+        try {
+            byte[] object = Json.MAPPER.writeValueAsBytes(line);
+            audit.append(java.util.Arrays.copyOfRange(object, 1, object.length - 1)); // the log takes the members
+        } catch (java.io.IOException | RuntimeException e) {
+            log.info("cannot record the reload in the decision log (" + e.getMessage() + "); the reload stands");
+        }
+    }
+
+    /** Records the grants of every accepted reload in {@code auditLog} too; set once, before serving. */
+    void recordReloadsIn(AuditLog auditLog) {
+        this.auditLog = auditLog;
     }
 
     private ReloadOutcome rejected(State before, Trigger trigger, Instant now, List<String> errors) {

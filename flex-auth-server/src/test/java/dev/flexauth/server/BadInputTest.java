@@ -201,7 +201,8 @@ class BadInputTest {
 
         assertEquals(404, r.status());
         assertEquals("not_found", r.error());
-        assertEquals("no endpoint at /v1/checks; the endpoints are /healthz, /v1/check, /metrics, /access/v1/evaluation, /access/v1/evaluations, /.well-known/authzen-configuration", r.message());
+        assertEquals("no endpoint at /v1/checks; the endpoints are /healthz, /v1/check, /metrics, /access/v1/evaluation, /access/v1/evaluations, /.well-known/authzen-configuration,"
+                + " /access/v1/search/subject, /access/v1/search/resource, /access/v1/search/action", r.message());
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.flexauth.registry.EntityKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -286,9 +287,11 @@ public final class PropertyChecker {
         for (List<Atom> field : atoms) {
             List<Object> c = new ArrayList<>(field.size());
             for (Atom a : field) {
-                // A fresh value stands for every value the group does not name, whatever its spelling.
+                // A fresh value stands for every value the group does not name, whatever its spelling;
+                // a list value is a set (a subset of the values tried), whose sorted order a renaming changes.
+                Object v = domain.canon(a.value(), privates, false);
                 c.add(a.kind() == Atom.Kind.OTHER ? Atom.Kind.OTHER
-                        : a.kind() == Atom.Kind.RANGE ? a : Arrays.asList(a.kind(), domain.canon(a.value(), privates, false)));
+                        : a.kind() == Atom.Kind.RANGE ? a : Arrays.asList(a.kind(), v instanceof List ? new HashSet<>((List<?>) v) : v));
             }
             out.add(c);
         }

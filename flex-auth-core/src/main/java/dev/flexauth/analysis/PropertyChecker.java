@@ -232,10 +232,12 @@ public final class PropertyChecker {
      * would meet first is kept, so the result is the one deciding every key would give.
      */
     private void smallest(KeyClass c, List<List<Atom>> first, List<List<int[]>> broken) {
-        String focusField = domain.fields().get(focus).name();
-        EntityKind kind = domain.focusKind(focus);
-        Map<String, Integer> firstPrivates = domain.shape(kind, focusField, keys.get(c.members().get(0))).privates();
-        List<List<Object>> firstCanon = canon(first, firstPrivates);
+        // A class of more than one key exists only with a focus field (classes() shares nothing without one).
+        boolean shared = c.members().size() > 1;
+        String focusField = shared ? domain.fields().get(focus).name() : null;
+        EntityKind kind = shared ? domain.focusKind(focus) : null;
+        List<List<Object>> firstCanon = shared
+                ? canon(first, domain.shape(kind, focusField, keys.get(c.members().get(0))).privates()) : null;
         int fieldCount = first.size();
         for (int m : c.members()) {
             String key = keys.get(m);

@@ -236,34 +236,30 @@ public final class PropertyChecker {
         boolean shared = c.members().size() > 1;
         String focusField = shared ? domain.fields().get(focus).name() : null;
         EntityKind kind = shared ? domain.focusKind(focus) : null;
-        List<List<Object>> firstCanon = shared
-                ? canon(first, domain.shape(kind, focusField, keys.get(c.members().get(0))).privates()) : null;
+        Map<String, Integer> firstPrivates = shared ? domain.shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
+        List<List<Object>> firstCanon = shared ? canon(first, firstPrivates) : null;
         int fieldCount = first.size();
         for (int m : c.members()) {
             String key = keys.get(m);
-            List<List<Atom>> atoms = m == c.members().get(0) ? first : domain.atoms(focus, key);
-            // Where each atom of the first key's group went in this key's group.
-            int[][] to = new int[fieldCount][];
-            if (atoms == first) {
-                for (int i = 0; i < fieldCount; i++) {
-                    to[i] = java.util.stream.IntStream.range(0, first.get(i).size()).toArray();
-                }
-            } else {
-                List<List<Object>> canon = canon(atoms, domain.shape(kind, focusField, key).privates());
-                for (int i = 0; i < fieldCount; i++) {
-                    Map<Object, Integer> at = new HashMap<>();
-                    for (int j = 0; j < canon.get(i).size(); j++) {
-                        at.put(canon.get(i).get(j), j);
-                    }
-                    to[i] = new int[first.get(i).size()];
-                    for (int j = 0; j < to[i].length; j++) {
-                        to[i][j] = at.get(firstCanon.get(i).get(j));
-                    }
-                }
-            }
+            // This key's strings by number, for the cheap lower bound below; its atoms only when needed.
+            Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shape(kind, focusField, key).privates();
+            String[] names = privates == null ? null : privates.keySet().toArray(new String[0]);
+            List<List<Atom>> atoms = null;
+            int[][] to = null;
             Object[] values = new Object[fieldCount];
             for (int p = 0; p < broken.size(); p++) {
                 for (int[] index : broken.get(p)) {
+                    if (best[p] != null) {
+                        // No request of this key can beat the best so far: skip it without building this key's group.
+                        int order = compare(lowerBound(first, index, firstPrivates, names), bestCost[p]);
+                        if (order > 0 || order == 0 && m > bestKey[p]) {
+                            continue;
+                        }
+                    }
+                    if (atoms == null) {
+                        atoms = m == c.members().get(0) ? first : domain.atoms(focus, key);
+                        to = renaming(first, firstCanon, atoms, privates);
+                    }
                     int[] mapped = new int[fieldCount];
                     for (int i = 0; i < fieldCount; i++) {
                         mapped[i] = to[i][index[i]];
@@ -287,6 +283,61 @@ public final class PropertyChecker {
                 }
             }
         }
+    }
+
+    /** Where each atom of the first key's group went in the group {@code atoms} of another key of its class. */
+    private int[][] renaming(List<List<Atom>> first, List<List<Object>> firstCanon, List<List<Atom>> atoms,
+            Map<String, Integer> privates) {
+        int[][] to = new int[first.size()][];
+        if (atoms == first) {
+            for (int i = 0; i < to.length; i++) {
+                to[i] = java.util.stream.IntStream.range(0, first.get(i).size()).toArray();
+            }
+            return to;
+        }
+        List<List<Object>> canon = canon(atoms, privates);
+        for (int i = 0; i < to.length; i++) {
+            Map<Object, Integer> at = new HashMap<>();
+            for (int j = 0; j < canon.get(i).size(); j++) {
+                at.put(canon.get(i).get(j), j);
+            }
+            to[i] = new int[first.get(i).size()];
+            for (int j = 0; j < to[i].length; j++) {
+                to[i][j] = at.get(firstCanon.get(i).get(j));
+            }
+        }
+        return to;
+    }
+
+    /** The shortest a fresh value can be: {@code <other>}, {@code <unknown>} or one of their numbered forms. */
+    private static final int SHORTEST_FRESH = "<other>".length();
+
+    /**
+     * A lower bound of the {@link #cost} of the renaming of request {@code index} of the first
+     * key's group into the group of the key whose private strings are {@code names} (by number;
+     * {@code null}: the first key itself): a renamed string has the length of its counterpart, a
+     * renamed list its size; only a fresh value's spelling depends on the group, and none is
+     * shorter than {@link #SHORTEST_FRESH}.
+     */
+    private static long[] lowerBound(List<List<Atom>> first, int[] index, Map<String, Integer> firstPrivates, String[] names) {
+        Object[] values = new Object[index.length];
+        long[] cost = null;
+        for (int i = 0; i < index.length; i++) {
+            values[i] = first.get(i).get(index[i]).value();
+        }
+        cost = cost(values);
+        for (int i = 0; i < index.length; i++) {
+            Atom a = first.get(i).get(index[i]);
+            if (a.kind() == Atom.Kind.OTHER) {
+                cost[i + 1] = Math.min(cost[i + 1], SHORTEST_FRESH);
+            } else if (names != null && a.value() instanceof String) {
+                Integer n = firstPrivates.get(a.value());
+                if (n != null) {
+                    cost[i + 1] = names[n].length();
+                }
+            }
+        }
+        return cost;
     }
 
     /** The atoms of a group with their private strings numbered: the same list for the same atom in two groups of one class. */

@@ -7,9 +7,11 @@
 #   3. LoadFootprint: registry load time and retained heap for 100,000 and 1,000,000 actors,
 #      each size in a fresh JVM with a fixed 4 GiB heap.
 #   4. Report: the Markdown tables, from the JSON results.
+#   Opt-in step "properties": PropertyBenchmark (JMH, -prof gc), the exact check of the ops-warden
+#   package's properties over the 4-actor example and the 100,000-actor snapshot (docs/testing-policies.md).
 # Results land in flex-auth-bench/target/results/ (generated snapshots in flex-auth-bench/target/snapshots/).
 #
-# Usage: bench/run-inprocess.sh [--quick] [check] [policy] [load]
+# Usage: bench/run-inprocess.sh [--quick] [check] [policy] [load] [properties]
 #   --quick        one short fork per benchmark: a smoke test, not figures to publish
 #   check|policy|load  run only these steps (default: all three); the report uses every result
 #                  file present, so one step can be redone on its own (e.g. after a noisy run)
@@ -24,8 +26,8 @@ STEPS=()
 for arg in "$@"; do
   case "$arg" in
     --quick) JMH_OPTS="-f 1 -wi 2 -w 200ms -i 2 -r 200ms"; LOAD_RUNS=2 ;;
-    check|policy|load) STEPS+=("$arg") ;;
-    *) echo "usage: bench/run-inprocess.sh [--quick] [check] [policy] [load]; got: $arg" >&2; exit 2 ;;
+    check|policy|load|properties) STEPS+=("$arg") ;;
+    *) echo "usage: bench/run-inprocess.sh [--quick] [check] [policy] [load] [properties]; got: $arg" >&2; exit 2 ;;
   esac
 done
 [[ ${#STEPS[@]} -gt 0 ]] || STEPS=(check policy load)
@@ -56,6 +58,10 @@ fi
 if wants policy; then
   # shellcheck disable=SC2086
   java -jar "$JAR" PolicyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/policy.json" | tee "$OUT/policy.txt"
+fi
+if wants properties; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" PropertyBenchmark $JMH_OPTS -prof gc -foe true -rf json -rff "$OUT/properties.json" | tee "$OUT/properties.txt"
 fi
 if wants load; then
   # One fresh JVM per size, so each size's first load is a cold one, as at a server start.

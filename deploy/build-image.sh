@@ -6,7 +6,7 @@
 #
 #   rootfs/opt/flex-auth/flex-auth.jar   the runnable jar, built by bin/flex-auth if stale
 #   rootfs/opt/flex-auth/jre/            a jlinked runtime of the JDK running this script: the
-#                                        modules the jar needs (jdeps), see modules() below
+#                                        modules the jar needs (a fixed list, see MODULES below)
 #   rootfs/opt/flex-auth/flex-auth.jsa   the class-data-sharing archive of serve's start-up,
 #                                        dumped by that runtime
 #   rootfs/lib*/...                      the shared libraries the runtime links (ldd), from the host
@@ -15,11 +15,13 @@
 #
 # Build output goes to stderr; the last line on stdout is the image reference.
 #
-# Usage: deploy/build-image.sh [--engine podman|docker] [--tag IMAGE]
+# Usage: deploy/build-image.sh [--engine podman|docker] [--tag IMAGE] [--check-modules]
 #   --engine  the container engine (default: podman if installed, else docker; or FLEX_AUTH_ENGINE)
 #   --tag     the image reference (default: localhost/flex-auth:<the jar's version>)
-# Needs a Linux host with a JDK 17 or newer (jlink, jdeps; JAVA_HOME or the java on the PATH) and
-# Maven; the image is for the host's architecture and runs the host JDK's Java.
+#   --check-modules  (for developers, after a dependency change) also run jdeps on the jar and
+#             stop if MODULES no longer matches what it finds; 20 to 55 s more
+# Needs a Linux host with a JDK 17 or newer (jlink; JAVA_HOME or the java on the PATH) and Maven;
+# the image is for the host's architecture and runs the host JDK's Java.
 set -euo pipefail
 
 die() {
@@ -30,16 +32,18 @@ say() {
   echo "build-image: [${SECONDS}s] $*" >&2
 }
 usage() {
-  sed -n '18,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '18,23p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 
 engine="${FLEX_AUTH_ENGINE:-}"
 tag=""
+check_modules=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --engine) [ $# -ge 2 ] || usage; engine="$2"; shift 2 ;;
     --tag) [ $# -ge 2 ] || usage; tag="$2"; shift 2 ;;
+    --check-modules) check_modules=yes; shift ;;
     -h | --help) usage ;;
     *) echo "build-image: unknown argument $1" >&2; usage ;;
   esac
@@ -67,8 +71,8 @@ else
   java_bin="$(readlink -f "$java_bin")"
   jdk="${java_bin%/bin/java}"
 fi
-for tool in java jlink jdeps; do
-  [ -x "$jdk/bin/$tool" ] || die "$jdk/bin/$tool is missing: the image is built with a JDK's jlink and jdeps (e.g. apt-get install openjdk-17-jdk-headless), set JAVA_HOME to one"
+for tool in java jlink ${check_modules:+jdeps}; do
+  [ -x "$jdk/bin/$tool" ] || die "$jdk/bin/$tool is missing: the image is built with a JDK's jlink (e.g. apt-get install openjdk-17-jdk-headless), set JAVA_HOME to one"
 done
 
 out="$root/flex-auth-cli/target/image"
@@ -93,27 +97,41 @@ mkdir -p "$app" "$rootfs/etc/flex-auth" "$rootfs/tmp" "$ctx/log"
 chmod 1777 "$rootfs/tmp"
 cp "$jar" "$app/flex-auth.jar"
 
-# 2. The runtime. jdeps lists what the jar's classes import; two of those are left out and two
-# modules it cannot see are added:
+# 2. The runtime: a fixed module list, because jdeps takes 20 to 55 s of every build to find the
+# same answer. jdeps (run by --check-modules) lists java.base, java.desktop, java.net.http,
+# java.sql and jdk.httpserver; from that:
 # - out: java.sql and java.desktop, which only Jackson's optional extras import (java.sql.Date and
 #   Timestamp (de)serializers, java.beans.@ConstructorProperties); Jackson looks them up
 #   reflectively and does without, flex-auth uses none of them, and they would add 15 MB;
 # - in: jdk.unsupported (sun.misc.Signal, the SIGHUP reload, looked up reflectively) and
-#   jdk.crypto.ec (elliptic-curve TLS for serve --tls-keystore), where the JDK still has it.
-modules() {
-  local found extra m
+#   jdk.crypto.ec (elliptic-curve TLS for serve --tls-keystore and https sources), where the JDK
+#   still has it.
+readonly MODULES="java.base,java.net.http,jdk.httpserver,jdk.unsupported"
+readonly JDEPS_FINDS="java.base,java.desktop,java.net.http,java.sql,jdk.httpserver"
+mods="$MODULES"
+if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then mods="$mods,jdk.crypto.ec"; fi
+if [ -n "$check_modules" ]; then
+  say "jdeps (--check-modules)"
   found="$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar")" \
     || die "jdeps could not list the modules $jar needs"
-  extra=""
-  for m in jdk.unsupported jdk.crypto.ec; do
-    if "$jdk/bin/java" --list-modules | grep -q "^$m@"; then extra="$extra,$m"; fi
-  done
-  printf '%s%s\n' "$found" "$extra" | tr ',' '\n' | grep -vx -e java.sql -e java.desktop | sort -u | paste -sd, -
-}
-mods="$(modules)"
-[ -n "$mods" ] || die "no module list for jlink"
-say "jlink $mods from $jdk"
-"$jdk/bin/jlink" --add-modules "$mods" --output "$app/jre" --strip-debug --no-header-files --no-man-pages --compress=2 >&2
+  [ "$found" = "$JDEPS_FINDS" ] || die "jdeps now finds $found where this script expects $JDEPS_FINDS: a dependency \
+changed; decide which of the new modules the image needs, then update MODULES and JDEPS_FINDS in $0 (and the comment above them)"
+fi
+# Each JDK's best zip level: zip-9 from JDK 21 on, 2 (zip) before.
+jlink_major="$("$jdk/bin/jlink" --version | cut -d. -f1)"
+compress=2
+[ "$jlink_major" -ge 21 ] 2>/dev/null && compress=zip-9
+# Left out of the runtime, as nothing in flex-auth uses them: the translations of the launcher's,
+# keytool's and the security messages (the image runs in the POSIX locale, so they are never read);
+# below, keytool, the JDK's default class list (the archive is dumped from our own), jrt-fs.jar
+# (for other JDKs reading this one's modules), jexec, jspawnhelper (flex-auth starts no process)
+# and libjsig (signal chaining for native code). About 0.5 MB in all.
+translations='regex:/java\.base/sun/(launcher/resources|security/util|security/tools/keytool)/[A-Za-z]+_(de|es|fr|it|ja|ko|pt_BR|sv|zh_CN|zh_TW|zh_HK)\.(class|properties)'
+say "jlink $mods from $jdk (--compress=$compress)"
+"$jdk/bin/jlink" --add-modules "$mods" --output "$app/jre" --strip-debug --no-header-files --no-man-pages \
+  --compress="$compress" --exclude-resources="$translations" >&2
+rm -f "$app/jre/bin/keytool" "$app/jre/lib/classlist" "$app/jre/lib/jrt-fs.jar" "$app/jre/lib/jexec" \
+  "$app/jre/lib/jspawnhelper" "$app/jre/lib/libjsig.so" "$app/jre/lib/server/libjsig.so"
 # The JDK's libjvm.so carries its symbol table, 4 of its 24 MB; strip (binutils) drops it.
 if command -v strip >/dev/null 2>&1; then
   find "$app/jre" -name '*.so' -exec strip --strip-unneeded {} +

@@ -134,6 +134,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
         o.put("held", properties.size() - broken.size());
         o.put("failed", broken.size());
         o.put("cases", first.cases());
+        o.put("decided", first.decided());
         o.put("exact", first.proven());
         o.put("method", first.method().name().toLowerCase(java.util.Locale.ROOT));
         ArrayNode list = o.putArray("failures");

@@ -60,9 +60,15 @@ final class PropertyReport {
                     + "(--max-cases); a pass proves nothing";
         }
         if (!r.notExact().isEmpty()) {
-            return "NOT exact: every one of " + r.cases() + " distinct requests of a sampled domain, because "
+            return "NOT exact: every one of " + r.cases() + " distinct requests of a sampled domain" + decided(r) + ", because "
                     + String.join("; ", r.notExact());
         }
-        return "exact: every one of " + r.cases() + " distinct requests checked";
+        return "exact: every one of " + r.cases() + " distinct requests checked" + decided(r);
+    }
+
+    /** How many requests the engine decided, when keys the package cannot tell apart shared decisions. */
+    private static String decided(PropertyResult r) {
+        return r.decided() == r.cases() ? "" : ", " + r.decided() + " of them decided (the others differ from one of "
+                + "those only in a key the package cannot tell apart)";
     }
 }

@@ -34,8 +34,8 @@ final class TestCommand implements Callable<Integer> {
     EngineFiles files;
 
     @Option(names = "--max-cases", paramLabel = "N", defaultValue = "" + PropertyChecker.DEFAULT_MAX_CASES,
-            description = "Check properties exactly when the domain holds at most N requests, else over N random ones "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Check properties exactly when that takes deciding at most N requests (one per class of keys the "
+                    + "package cannot tell apart), else over N random ones (default: ${DEFAULT-VALUE}).")
     long maxCases;
 
     @Spec

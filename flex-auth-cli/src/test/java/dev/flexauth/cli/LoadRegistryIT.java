@@ -81,6 +81,8 @@ class LoadRegistryIT {
                 () -> assertEquals(false, o.get("ok").asBoolean()),
                 () -> assertEquals(1, o.at("/properties/failed").asInt()),
                 () -> assertEquals(true, o.at("/properties/exact").asBoolean()),
+                () -> assertEquals(546, o.at("/properties/cases").asInt()),
+                () -> assertEquals(546, o.at("/properties/decided").asInt()),
                 () -> assertEquals(147, o.at("/properties/failures/0/line").asInt()),
                 () -> assertEquals("{\"actor\":\"atm-backup-daily\",\"subject\":\"atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":9}",
                         o.at("/properties/failures/0/counterexample").toString()));

@@ -1,6 +1,8 @@
 package dev.flexauth.analysis;
 
 import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.Request;
+import dev.flexauth.internal.Secrets;
 import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Rule;
@@ -54,6 +56,10 @@ final class Domain {
     private final List<Field> fields = new ArrayList<>();
     private final Map<String, Set<Source>> sources = new LinkedHashMap<>();
     private final Set<String> referenced = new LinkedHashSet<>();
+    /** Every string the rules and conditions name: no renaming may touch these. */
+    private final Set<String> literals = new LinkedHashSet<>();
+    /** Per entity field, the attributes the rules and conditions read, sorted. */
+    private final Map<String, Set<String>> attributesRead = new LinkedHashMap<>();
 
     /**
      * @param engines         one engine, or the two a diff compares (their Request tables are united)
@@ -164,6 +170,98 @@ final class Domain {
         return out;
     }
 
+    // --- Classes of focus keys that the package cannot tell apart.
+
+    /**
+     * A string of a group that the package does not name (the key, an attribute value of the focus
+     * entity), numbered in order of first appearance; {@code sendable} says whether a request may
+     * carry it (not a secret, not too long), since a request that cannot be built is not a case.
+     */
+    private record Private(int index, boolean sendable) {
+    }
+
+    /**
+     * The group of one focus key up to renaming: {@code signature} is equal for two keys exactly
+     * when renaming each one's private strings ({@code privates}, string to number) into the
+     * other's maps one group onto the other.
+     */
+    record Shape(List<Object> signature, Map<String, Integer> privates) {
+    }
+
+    /**
+     * Whether groups of the focus field may share a class: only one registry, and no entity field
+     * but the focus is read, so a group's values are the package's literals, the key, the focus
+     * entity's attributes, integer bounds and fresh values.
+     */
+    boolean classesApply(int focus) {
+        if (focus < 0 || engines.size() != 1) {
+            return false;
+        }
+        for (int i = 0; i < fields.size(); i++) {
+            if (i != focus && fields.get(i).type().isEntity() && referenced.contains(fields.get(i).name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The shape of the group of {@code key} (see {@link #classesApply}): the key and the value of
+     * every attribute of the focus entity the package reads (or that the entity is unknown), with
+     * each string the package does not name replaced by its number in this group. Integers and
+     * booleans stay as they are: they are ordered against each other and against literals, so a
+     * renaming would not preserve every comparison. Two groups of the same shape decide alike: a
+     * comparison, a membership or a presence test has the same value on a request of one and on
+     * its renaming in the other (the argument is in {@code docs/testing-policies.md}).
+     */
+    Shape shape(EntityKind kind, String focusField, String key) {
+        Map<String, Integer> privates = new LinkedHashMap<>();
+        Set<String> read = attributesRead.getOrDefault(focusField, Set.of());
+        List<Object> signature = new ArrayList<>(read.size() + 2);
+        signature.add(canon(key, privates, true));
+        Entity e = kind == null ? null : kind.find(key);
+        signature.add(e != null);
+        if (e != null) {
+            for (String a : read) {
+                signature.add(canon(e.get(a), privates, true));
+            }
+        }
+        return new Shape(signature, privates);
+    }
+
+    /** The kind of the focus field in the one registry, or {@code null} if it holds none. */
+    EntityKind focusKind(int focus) {
+        return engines.get(0).registry().kinds().get(fields.get(focus).type().entityKind());
+    }
+
+    /**
+     * {@code value} (a string, integer, boolean, string list or {@code null}) with the strings of
+     * {@code privates} replaced by their numbers; with {@code grow}, a string neither named by the
+     * package nor yet in {@code privates} is added to it.
+     */
+    Object canon(Object value, Map<String, Integer> privates, boolean grow) {
+        if (value instanceof String) {
+            String s = (String) value;
+            if (literals.contains(s)) {
+                return s;
+            }
+            Integer n = privates.get(s);
+            if (n == null && grow) {
+                n = privates.size();
+                privates.put(s, n);
+            }
+            return n == null ? s : new Private(n, s.length() <= Request.MAX_STRING_LENGTH && !Secrets.looksLikeSecretValue(s));
+        }
+        if (value instanceof List) {
+            List<Object> out = new ArrayList<>(((List<?>) value).size());
+            for (Object item : (List<?>) value) {
+                out.add(canon(item, privates, grow));
+            }
+            return out;
+        }
+        return value;
+    }
+
     // --- The fields and what the rules compare them with.
 
     private void unionOfFields() throws AnalysisException {
@@ -229,7 +327,21 @@ final class Domain {
 
     private void mark(Expr e) {
         if (e instanceof Expr.Ref) {
-            referenced.add(((Expr.Ref) e).field());
+            Expr.Ref r = (Expr.Ref) e;
+            referenced.add(r.field());
+            if (r.isAttribute()) {
+                attributesRead.computeIfAbsent(r.field(), f -> new TreeSet<>()).add(r.attribute());
+            }
+        } else if (e instanceof Expr.Literal) {
+            literal(((Expr.Literal) e).value());
+        } else if (e instanceof Expr.ListLiteral) {
+            ((Expr.ListLiteral) e).items().forEach(l -> literal(l.value()));
+        }
+    }
+
+    private void literal(Object value) {
+        if (value instanceof String) {
+            literals.add((String) value);
         }
     }
 

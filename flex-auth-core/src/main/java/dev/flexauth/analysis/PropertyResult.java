@@ -11,13 +11,16 @@ import java.util.Objects;
  *
  * @param property       the property
  * @param method         how the requests were chosen, which says how much a pass proves
- * @param cases          how many distinct requests were decided
+ * @param cases          how many distinct requests were checked
+ * @param decided        how many of them the engine decided: fewer than {@code cases} when keys of the first entity
+ *                       field that the package cannot tell apart share one decision per request (see
+ *                       {@code docs/testing-policies.md})
  * @param domainSize     how many requests the exact domain holds ({@code Long.MAX_VALUE} when too many to count)
  * @param counterexample the smallest request found that breaks the property, or {@code null} if none was found
  * @param decision       the engine's decision for the counterexample, or {@code null}
  * @param notExact       why the domain is not exact (a comparison of two request fields ...), empty when it is
  */
-public record PropertyResult(Property property, Method method, long cases, long domainSize, Request counterexample,
+public record PropertyResult(Property property, Method method, long cases, long decided, long domainSize, Request counterexample,
         Decision decision, List<String> notExact) {
     public PropertyResult {
         Objects.requireNonNull(property, "property");

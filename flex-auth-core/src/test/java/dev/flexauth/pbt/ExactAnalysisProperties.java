@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flexauth.analysis.GrantDiff;
+import dev.flexauth.analysis.KeyByKey;
 import dev.flexauth.analysis.PropertyChecker;
 import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Decision;
@@ -54,6 +55,62 @@ class ExactAnalysisProperties {
                 .as((form, c) -> form + (c == null ? "" : " when " + c));
         return Combinators.combine(rule.list().ofMinSize(1).ofMaxSize(3), property.list().ofMinSize(1).ofMaxSize(3), actors())
                 .as(Case::new);
+    }
+
+    /**
+     * Like {@link #cases()}, with up to 8 actors that often share a class: names and subjects drawn
+     * from the literals, a string no condition names ({@code p}) and the actor's own key
+     * ({@code SELF}, also as {@code iam:SELF}), so that keys of one class differ by a renaming.
+     */
+    @Provide
+    Arbitrary<Case> crowds() {
+        Arbitrary<String> rule = Combinators.combine(Arbitraries.of("allow ok", "deny nope"), condition())
+                .as((head, c) -> head + " when " + c);
+        Arbitrary<String> property = Combinators.combine(Arbitraries.of(FORMS), condition().injectNull(0.2))
+                .as((form, c) -> form + (c == null ? "" : " when " + c));
+        Arbitrary<Actor> actor = Combinators.combine(Arbitraries.longs().between(-1, 1), Arbitraries.of("a", "p", "SELF"),
+                Arbitraries.of("a", "p", "SELF", "iam:SELF").set().ofMaxSize(3).map(s -> s.stream().sorted().toList()))
+                .as((lim, name, subs) -> new Actor("", lim, name, subs));
+        Arbitrary<List<Actor>> crowd = actor.list().ofMinSize(1).ofMaxSize(8).map(list -> {
+            List<Actor> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                Actor a = list.get(i);
+                String id = "x" + i;
+                out.add(new Actor(id, a.lim(), a.name().replace("SELF", id), a.subs().stream().map(s -> s.replace("SELF", id)).toList()));
+            }
+            return out;
+        });
+        return Combinators.combine(rule.list().ofMinSize(1).ofMaxSize(3), property.list().ofMinSize(1).ofMaxSize(3), crowd)
+                .as(Case::new);
+    }
+
+    /**
+     * Deciding one key per class of keys the package cannot tell apart gives exactly what deciding
+     * every key gives: the same verdicts, the same smallest counterexamples with the same
+     * decisions, and the same number of distinct requests checked.
+     */
+    @Property(tries = 200)
+    void classesOfKeysCheckWhatKeyByKeyChecks(@ForAll("crowds") Case c) throws Exception {
+        Engine engine = engine(c.rules(), c.properties(), c.actors());
+        List<PropertyResult> shared = PropertyChecker.check(engine);
+        List<PropertyResult> alone = KeyByKey.check(engine);
+        Statistics.label("decided").collect(shared.get(0).decided() < alone.get(0).decided() ? "fewer" : "as many");
+        assertEquals(alone.size(), shared.size());
+        for (int p = 0; p < alone.size(); p++) {
+            PropertyResult a = alone.get(p);
+            PropertyResult s = shared.get(p);
+            String what = a.property().text();
+            assertEquals(a.method(), s.method(), what);
+            assertEquals(a.cases(), s.cases(), what + ": cases");
+            assertEquals(a.domainSize(), s.domainSize(), what + ": domain size");
+            assertEquals(a.notExact(), s.notExact(), what);
+            assertEquals(a.holds(), s.holds(), what + ": key by key " + (a.holds() ? "holds" : "fails on " + a.counterexample()));
+            if (!a.holds()) {
+                assertEquals(a.counterexample().toMap(), s.counterexample().toMap(), what + ": counterexample");
+                assertEquals(a.decision().effect() + " " + a.decision().reason(), s.decision().effect() + " " + s.decision().reason(),
+                        what + ": decision");
+            }
+        }
     }
 
     static Arbitrary<List<Actor>> actors() {

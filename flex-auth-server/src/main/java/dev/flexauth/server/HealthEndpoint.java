@@ -37,6 +37,7 @@ final class HealthEndpoint implements Router.Endpoint {
         p.put("held", loaded.properties().size() - loaded.propertiesFailed());
         p.put("failed", loaded.propertiesFailed());
         p.put("cases", loaded.properties().isEmpty() ? 0 : loaded.properties().get(0).cases());
+        p.put("decided", loaded.properties().isEmpty() ? 0 : loaded.properties().get(0).decided());
         p.put("exact", loaded.properties().stream().allMatch(r -> r.proven()));
         p.put("failures", loaded.propertyFailures());
         return p;

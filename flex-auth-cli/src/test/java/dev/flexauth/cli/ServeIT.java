@@ -122,7 +122,31 @@ class ServeIT {
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
                 () -> assertEquals("flex-auth serve: --source-ca, --source-token-file, --source-poll,"
+                        + " --source-connect-timeout, --source-read-timeout, --source-max-bytes, --source-max-redirects,"
                         + " --max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + Cli.REGISTRY, r.errLines().get(0)));
+    }
+
+    @Test
+    void fetchLimitsOutOfRangeAreUsageErrorsNamingTheOption() {
+        String url = "https://snapshots.example.com/registry.json";
+        Cli.Result zero = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-connect-timeout", "0s");
+        Cli.Result slow = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-read-timeout", "11m");
+        Cli.Result big = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-bytes", "3GiB");
+        Cli.Result typo = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-bytes", "64MB");
+        Cli.Result hops = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-redirects", "11");
+        assertAll(
+                () -> assertEquals(2, zero.exit(), zero.toString()),
+                () -> assertEquals("flex-auth serve: --source-connect-timeout: expected a source connect timeout above zero and"
+                        + " at most 1m but found PT0S", zero.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-read-timeout: expected a source read timeout above zero and at"
+                        + " most 10m but found PT11M", slow.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-max-bytes: expected a source size cap from 1 KiB (1024 bytes) to"
+                        + " 2 GiB (2147483639 bytes) but found 3221225472 bytes", big.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: Invalid value for option '--source-max-bytes': expected a size in bytes, or"
+                        + " a whole number of KiB, MiB or GiB such as 64MiB, but found '64MB'", typo.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-max-redirects: expected a source redirect limit from 0 to 10 but"
+                        + " found 11", hops.errLines().get(0)),
+                () -> assertEquals(2, hops.exit(), hops.toString()));
     }
 
     @Test

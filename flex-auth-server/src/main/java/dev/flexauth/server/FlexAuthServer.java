@@ -40,10 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FlexAuthServer implements AutoCloseable {
     private static final int BACKLOG = 128;
-    /** A URL source's limits: a fetch that takes longer is a failed poll, and the pair in service keeps serving. */
-    static final Duration SOURCE_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration SOURCE_READ_TIMEOUT = Duration.ofSeconds(30);
-    static final int SOURCE_MAX_REDIRECTS = 3;
     /** Every this many polls the source is asked without validators (see {@link UrlSource}): every 10 s at 250 ms. */
     static final int SOURCE_FULL_FETCH_EVERY = 40;
 
@@ -278,8 +274,9 @@ public final class FlexAuthServer implements AutoCloseable {
                 throw new SignatureCheck.Invalid(e.getMessage());
             }
         };
-        SourceFetcher.Options options = new SourceFetcher.Options(SOURCE_CONNECT_TIMEOUT, SOURCE_READ_TIMEOUT,
-                Math.min(loader.maxRegistryBytes(), Integer.MAX_VALUE - 8), SOURCE_MAX_REDIRECTS, pull.caFile(), pull.tokenFile());
+        ServerConfig.FetchLimits limits = pull.limits();
+        SourceFetcher.Options options = new SourceFetcher.Options(limits.connectTimeout(), limits.readTimeout(),
+                Math.min(limits.maxBytes(), loader.maxRegistryBytes()), limits.maxRedirects(), pull.caFile(), pull.tokenFile());
         return new UrlSource(url, new SourceFetcher(options, Clock.systemUTC()), check,
                 Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY);
     }

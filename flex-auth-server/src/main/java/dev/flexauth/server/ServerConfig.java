@@ -106,14 +106,17 @@ public record ServerConfig(
      *                   {@code null}: serve the last good snapshot however long the source is silent
      * @param cacheDir   keep the last pair loaded from the source here, and start from it (verified
      *                   again) when the source cannot be reached at start; {@code null}: no cache
+     * @param limits     what bounds each fetch: timeouts, size, redirects
      */
-    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
+    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir,
+            FetchLimits limits) {
         /** The default poll period: with a conditional GET per poll, a revocation reaches a replica well within 1 s. */
         public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
 
         public RegistrySource {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(poll, "poll");
+            Objects.requireNonNull(limits, "limits");
             SourceUrl.parse(url);
             if (poll.isNegative() || poll.isZero()) {
                 throw new IllegalArgumentException("expected a source poll period above zero but found " + poll);
@@ -124,9 +127,19 @@ public record ServerConfig(
             }
         }
 
+        /** With the default {@link FetchLimits}. */
+        public RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
+            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, FetchLimits.DEFAULTS);
+        }
+
         /** {@code url} with the defaults: the JDK's trust store, no token, {@link #DEFAULT_POLL}, no silence bound. */
         public static RegistrySource of(String url) {
             return new RegistrySource(url, null, null, DEFAULT_POLL, null, null);
+        }
+
+        /** This source with each fetch bounded by {@code limits}. */
+        public RegistrySource withLimits(FetchLimits limits) {
+            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits);
         }
 
         /** Whether {@code text} is a URL ({@code http://} or {@code https://}) rather than a file path. */
@@ -142,6 +155,43 @@ public record ServerConfig(
         @Override
         public String toString() {
             return "RegistrySource[" + redacted() + "]";
+        }
+    }
+
+    /**
+     * What bounds one fetch from a URL source (the snapshot, and again its {@code .sig}).
+     *
+     * @param connectTimeout time to open a connection, TCP and TLS: above zero, at most 1 minute
+     * @param readTimeout    time from sending the request to the last byte of the answer: above zero,
+     *                       at most 10 minutes; keep it under the poll's share of the revocation bound
+     * @param maxBytes       the largest answer accepted, from 1 KiB to 2 GiB; the registry loader's own
+     *                       limit (512 MiB) still applies to the snapshot
+     * @param maxRedirects   redirects followed per fetch, 0 to 10
+     */
+    public record FetchLimits(Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects) {
+        /** 2 s to connect, 30 s for an answer, 512 MiB (the registry loader's limit), 3 redirects. */
+        public static final FetchLimits DEFAULTS = new FetchLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 512L << 20, 3);
+        /** The largest size cap: the most a byte array holds. */
+        public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+        public FetchLimits {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("expected a source connect timeout above zero and at most 1m but found "
+                        + connectTimeout);
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero() || readTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("expected a source read timeout above zero and at most 10m but found "
+                        + readTimeout);
+            }
+            if (maxBytes < 1024 || maxBytes > MAX_BYTES) {
+                throw new IllegalArgumentException("expected a source size cap from 1 KiB (1024 bytes) to 2 GiB ("
+                        + MAX_BYTES + " bytes) but found " + maxBytes + " bytes");
+            }
+            if (maxRedirects < 0 || maxRedirects > 10) {
+                throw new IllegalArgumentException("expected a source redirect limit from 0 to 10 but found " + maxRedirects);
+            }
         }
     }
 

@@ -80,7 +80,12 @@ final class ServeCommand implements Callable<Integer> {
             + "at start.")
     Path cacheDir;
 
-    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
+    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown): a "
+            + "file, or with --registry URL also a URL, polled with the snapshot, its signature at URL.sig (plain http "
+            + "requires --registry-signers).")
+    String policyOption;
+
+    /** The policy file, or null when --policy is a URL. */
     Path policy;
 
     @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require every snapshot, at start and on "
@@ -228,11 +233,17 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
         }
-        if (policy.toString().matches("(?i)https?:/.*")) {
-            throw new ParameterException(spec.commandLine(), "--policy " + policy + ": the policy package must be a file; only"
-                    + " --registry can be a URL (the policy changes with a release, and is shipped with it)");
-        }
         boolean pull = ServerConfig.RegistrySource.isUrl(registry);
+        boolean pullPolicy = ServerConfig.RegistrySource.isUrl(policyOption);
+        if (pullPolicy && !pull) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policyOption.replaceAll("\\?.*", "?…") + " is a URL,"
+                    + " but --registry is the file " + registry + ": pull both (--registry URL too), or give --policy a file");
+        }
+        if (!pullPolicy && policyOption.matches("(?i)https?:/.*")) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policyOption + ": expected a file, or an http:// or"
+                    + " https:// URL");
+        }
+        policy = pullPolicy ? null : Path.of(policyOption);
         boolean limits = sourceConnectTimeout != null || sourceReadTimeout != null || sourceMaxBytes != null
                 || sourceMaxRedirects != null;
         if (!pull && (sourceCa != null || sourceTokenFile != null || sourcePoll != null || maxSourceSilence != null
@@ -245,7 +256,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             c = pull ? ServerConfig.defaults(new ServerConfig.RegistrySource(registry, sourceCa, sourceTokenFile,
                     sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence, cacheDir,
-                    fetchLimits()), policy)
+                    fetchLimits(), pullPolicy ? policyOption : null), policy)
                     : ServerConfig.defaults(Path.of(registry), policy);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());

@@ -105,15 +105,27 @@ class ServeIT {
                         + " 250ms, 1s, 36h or 7d (or ISO-8601 such as PT36H) but found '36 hours'", r.errLines().get(0)));
     }
 
-    /** Issue 21: only the registry can be a URL. */
+    /** Issue 21: the policy can be a URL only with the registry pulled too. */
     @Test
-    void aPolicyUrlIsAUsageErrorThatSaysThePolicyIsAFile() {
-        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", "https://snapshots.example.com/policy.md");
+    void aPolicyUrlWithARegistryFileIsAUsageError() {
+        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", "https://snapshots.example.com/policy.md?sig=s3cret");
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
-                () -> assertEquals("flex-auth serve: --policy https:/snapshots.example.com/policy.md: the policy package must be a"
-                        + " file; only --registry can be a URL (the policy changes with a release, and is shipped with it)",
-                        r.errLines().get(0)));
+                () -> assertEquals("flex-auth serve: --policy https://snapshots.example.com/policy.md?… is a URL, but --registry is"
+                        + " the file " + Cli.REGISTRY + ": pull both (--registry URL too), or give --policy a file",
+                        r.errLines().get(0)),
+                () -> assertFalse(r.err().contains("s3cret"), r.err()));
+    }
+
+    @Test
+    void aPlainHttpPolicyWithoutSignersStopsTheStart() {
+        Cli.Result r = Cli.run("serve", "--addr", "127.0.0.1:0", "--registry", "https://127.0.0.1:1/r.json",
+                "--policy", "http://127.0.0.1:1/policy.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertTrue(r.err().contains("--policy http://127.0.0.1:1/policy.md is plain http, where anyone on the path"
+                        + " can change the policy package: give --registry-signers so only a signed policy package is loaded,"
+                        + " or use https"), r.err()));
     }
 
     @Test

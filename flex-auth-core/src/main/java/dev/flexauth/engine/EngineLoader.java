@@ -89,15 +89,38 @@ public final class EngineLoader {
         return load(registryName, policyFile, registryLoader -> registryLoader.load(registry, registryName));
     }
 
+    /**
+     * Loads the pair from a snapshot and a policy package both already in memory (a URL source
+     * fetched them), named {@code registryName} and {@code policyName} in errors. As above, the
+     * caller verified what needed verifying; the package is refused past
+     * {@link PolicyReader#MAX_BYTES}.
+     */
+    public Engine load(byte[] registry, String registryName, byte[] policy, String policyName) throws LoadException {
+        Objects.requireNonNull(registry, "registry is null; pass the bytes of a registry snapshot (JSON)");
+        Objects.requireNonNull(registryName, "registryName is null; pass the name to show in errors, e.g. the URL");
+        Objects.requireNonNull(policy, "policy is null; pass the bytes of a policy package (Markdown)");
+        Objects.requireNonNull(policyName, "policyName is null; pass the name to show in errors, e.g. the URL");
+        return load(registryName, () -> PolicyReader.read(policy, policyName),
+                registryLoader -> registryLoader.load(registry, registryName));
+    }
+
     private interface RegistryRead {
         Registry read(RegistryLoader loader) throws RegistryException;
     }
 
+    private interface PolicyRead {
+        PolicyPackage read() throws PolicyException;
+    }
+
     private Engine load(String registryName, Path policyFile, RegistryRead read) throws LoadException {
+        return load(registryName, () -> PolicyReader.read(policyFile), read);
+    }
+
+    private Engine load(String registryName, PolicyRead readPolicy, RegistryRead read) throws LoadException {
         PolicyPackage policy = null;
         List<Diagnostic> diagnostics = List.of();
         try {
-            policy = PolicyReader.read(policyFile);
+            policy = readPolicy.read();
         } catch (PolicyException e) {
             diagnostics = e.diagnostics();
         }

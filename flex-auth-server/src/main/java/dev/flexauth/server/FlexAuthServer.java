@@ -13,6 +13,7 @@ import dev.flexauth.registry.SignersException;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.log.LogKey;
 import dev.flexauth.log.LogKeyException;
+import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;
@@ -80,8 +81,10 @@ public final class FlexAuthServer implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
         }
         this.reloadTimer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-reload-timer-"));
-        this.watcher = config.watchFiles() ? watch() : null;
-        if (config.watchFiles() && !config.reloadPoll().isZero()) {
+        // With both pulled there is no file to watch.
+        boolean files = config.policy() != null;
+        this.watcher = config.watchFiles() && files ? watch() : null;
+        if (config.watchFiles() && files && !config.reloadPoll().isZero()) {
             long period = config.reloadPoll().toMillis();
             reloadTimer.scheduleWithFixedDelay(reloader::poll, period, Math.max(1, period), TimeUnit.MILLISECONDS);
         }
@@ -143,14 +146,28 @@ public final class FlexAuthServer implements AutoCloseable {
         String files = pull == null ? Reloader.fingerprint(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
         UrlSource urlSource = null;
+        UrlSource policySource = null;
+        byte[] initialPolicy = null;
         byte[] initialSnapshot = null;
         byte[] initialSignature = null;
         Instant cachedAt = null;
         SnapshotCache cache = pull == null || pull.cacheDir() == null ? null : new SnapshotCache(pull.cacheDir());
         // Without the signers it asked for, the server must not load an unverified snapshot.
-        if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
+        if (pull != null && pull.policyUrl() != null && cache != null) {
+            problems.add("--cache-dir keeps the registry snapshot only, so with --policy " + SourceUrl.parse(pull.policyUrl())
+                    + " a replica restarted during an outage still could not start; give --policy a file, or drop --cache-dir");
+        } else if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
             try {
                 urlSource = urlSource(pull, loader);
+                if (pull.policyUrl() != null) {
+                    policySource = policySource(pull, loader);
+                    // The policy first: without it nothing loads, and its errors name --policy.
+                    try {
+                        initialPolicy = policySource.poll().pair().snapshot();
+                    } catch (FetchException e) {
+                        throw new IllegalArgumentException("--policy " + policySource.url() + ": " + e.getMessage(), e);
+                    }
+                }
                 UrlSource.Poll first;
                 try {
                     first = urlSource.poll();
@@ -164,7 +181,8 @@ public final class FlexAuthServer implements AutoCloseable {
                     initialSnapshot = cached.snapshot();
                     cachedAt = cached.confirmedAt();
                 }
-                initial = loader.load(initialSnapshot, urlSource.url().redacted(), config.policy());
+                initial = policySource == null ? loader.load(initialSnapshot, urlSource.url().redacted(), config.policy())
+                        : loader.load(initialSnapshot, urlSource.url().redacted(), initialPolicy, policySource.url().redacted());
             } catch (IllegalArgumentException | FetchException e) {
                 problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--registry " + pull.redacted() + ": " + e.getMessage());
             } catch (LoadException e) {
@@ -222,6 +240,9 @@ public final class FlexAuthServer implements AutoCloseable {
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
+        if (policySource != null) {
+            reloader.pullPolicy(policySource, initialPolicy);
+        }
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
@@ -263,8 +284,20 @@ public final class FlexAuthServer implements AutoCloseable {
      * plain http), fetched with the loader's size limit.
      */
     private static UrlSource urlSource(ServerConfig.RegistrySource pull, EngineLoader loader) {
+        return urlSource(pull, SourceUrl.parse(pull.url()), loader, loader.maxRegistryBytes(), "--registry", "snapshot");
+    }
+
+    /**
+     * The URL source of the policy package: fetched like the snapshot, with the same options,
+     * signers (mandatory over plain http) and the policy reader's size limit.
+     */
+    private static UrlSource policySource(ServerConfig.RegistrySource pull, EngineLoader loader) {
+        return urlSource(pull, SourceUrl.parse(pull.policyUrl()), loader, PolicyReader.MAX_BYTES, "--policy", "policy package");
+    }
+
+    private static UrlSource urlSource(ServerConfig.RegistrySource pull, SourceUrl url, EngineLoader loader, long maxBytes,
+            String option, String what) {
         SnapshotSigners signers = loader.signers();
-        SourceUrl url = SourceUrl.parse(pull.url());
         String snapshotName = url.redacted();
         String signatureName = url.withPathSuffix(".sig").redacted();
         SignatureCheck check = signers == null ? null : (snapshot, signature) -> {
@@ -276,9 +309,9 @@ public final class FlexAuthServer implements AutoCloseable {
         };
         ServerConfig.FetchLimits limits = pull.limits();
         SourceFetcher.Options options = new SourceFetcher.Options(limits.connectTimeout(), limits.readTimeout(),
-                Math.min(limits.maxBytes(), loader.maxRegistryBytes()), limits.maxRedirects(), pull.caFile(), pull.tokenFile());
+                Math.min(limits.maxBytes(), maxBytes), limits.maxRedirects(), pull.caFile(), pull.tokenFile());
         return new UrlSource(url, new SourceFetcher(options, Clock.systemUTC()), check,
-                Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY);
+                Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY, option, what);
     }
 
     /**

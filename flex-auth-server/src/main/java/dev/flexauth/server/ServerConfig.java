@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
  * @param registry        the registry snapshot file ({@code null} with a {@code registrySource})
- * @param policy          the policy package file
+ * @param policy          the policy package file ({@code null} when the {@code registrySource} pulls it)
  * @param log             the decision log file, or {@code null} for no decision log
  * @param logFsync        sync decision log lines to disk before answering (in groups)
  * @param tokenFile       a file holding the bearer token of the check endpoints, or {@code null}
@@ -107,9 +107,12 @@ public record ServerConfig(
      * @param cacheDir   keep the last pair loaded from the source here, and start from it (verified
      *                   again) when the source cannot be reached at start; {@code null}: no cache
      * @param limits     what bounds each fetch: timeouts, size, redirects
+     * @param policyUrl  pull the policy package from this {@code http://} or {@code https://} URL too (its
+     *                   signature at {@code <policyUrl>.sig}), polled with the snapshot, with the same
+     *                   options; {@code null}: the policy is the config's file
      */
     public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir,
-            FetchLimits limits) {
+            FetchLimits limits, String policyUrl) {
         /** The default poll period: with a conditional GET per poll, a revocation reaches a replica well within 1 s. */
         public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
 
@@ -118,6 +121,9 @@ public record ServerConfig(
             Objects.requireNonNull(poll, "poll");
             Objects.requireNonNull(limits, "limits");
             SourceUrl.parse(url);
+            if (policyUrl != null) {
+                SourceUrl.parse(policyUrl);
+            }
             if (poll.isNegative() || poll.isZero()) {
                 throw new IllegalArgumentException("expected a source poll period above zero but found " + poll);
             }
@@ -129,7 +135,13 @@ public record ServerConfig(
 
         /** With the default {@link FetchLimits}. */
         public RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
-            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, FetchLimits.DEFAULTS);
+            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, FetchLimits.DEFAULTS, null);
+        }
+
+        /** With the policy package from the config's file. */
+        public RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir,
+                FetchLimits limits) {
+            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, null);
         }
 
         /** {@code url} with the defaults: the JDK's trust store, no token, {@link #DEFAULT_POLL}, no silence bound. */
@@ -139,7 +151,12 @@ public record ServerConfig(
 
         /** This source with each fetch bounded by {@code limits}. */
         public RegistrySource withLimits(FetchLimits limits) {
-            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits);
+            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, policyUrl);
+        }
+
+        /** This source pulling the policy package from {@code policyUrl} as well ({@code null}: from the config's file). */
+        public RegistrySource withPolicyUrl(String policyUrl) {
+            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, policyUrl);
         }
 
         /** Whether {@code text} is a URL ({@code http://} or {@code https://}) rather than a file path. */
@@ -200,7 +217,13 @@ public record ServerConfig(
         if (registry == null && registrySource == null) {
             throw new NullPointerException("registry");
         }
-        Objects.requireNonNull(policy, "policy");
+        if (policy == null && (registrySource == null || registrySource.policyUrl() == null)) {
+            throw new NullPointerException("policy");
+        }
+        if (policy != null && registrySource != null && registrySource.policyUrl() != null) {
+            throw new IllegalArgumentException("expected the policy package as a file or a URL, not both: " + policy + " and "
+                    + SourceUrl.parse(registrySource.policyUrl()));
+        }
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(reloadDebounce, "reloadDebounce");
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
@@ -236,7 +259,11 @@ public record ServerConfig(
     }
 
 
-    /** The defaults (see the class description) for serving the snapshot pulled from {@code source} with {@code policy}. */
+    /**
+     * The defaults (see the class description) for serving the snapshot pulled from {@code source}
+     * with {@code policy} ({@code null} when the source pulls the policy too, see
+     * {@link RegistrySource#policyUrl()}).
+     */
     public static ServerConfig defaults(RegistrySource source, Path policy) {
         return defaults(null, policy, Objects.requireNonNull(source, "source"));
     }

@@ -249,6 +249,10 @@ class NginxSourceTest {
             assertEquals("2026.06.24", h.path("policy").path("version").asText(), h.toString());
             assertTrue(h.path("policy").path("pull").path("latest_refused").asBoolean(), h.toString());
             assertEquals("degraded", h.path("status").asText(), h.toString());
+            String metrics = server.get("/metrics").body();
+            assertTrue(metrics.contains("\nflexauth_policy_source_latest_refused 1\n"), metrics);
+            assertTrue(metrics.contains("\nflexauth_policy_source_up{url=\"http://127.0.0.1:" + port + "/etag/policy.md\"} 1\n"),
+                    metrics);
             assertEquals("deny", server.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
 
             // The policy fixed: the latest pair loads.

@@ -153,19 +153,31 @@ public final class FlexAuthServer implements AutoCloseable {
         Instant cachedAt = null;
         SnapshotCache cache = pull == null || pull.cacheDir() == null ? null : new SnapshotCache(pull.cacheDir());
         // Without the signers it asked for, the server must not load an unverified snapshot.
-        if (pull != null && pull.policyUrl() != null && cache != null) {
-            problems.add("--cache-dir keeps the registry snapshot only, so with --policy " + SourceUrl.parse(pull.policyUrl())
-                    + " a replica restarted during an outage still could not start; give --policy a file, or drop --cache-dir");
-        } else if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
+        SnapshotCache policyCache = cache == null || pull.policyUrl() == null ? null : SnapshotCache.forPolicy(pull.cacheDir());
+        byte[] initialPolicySignature = null;
+        Instant policyCachedAt = null;
+        if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
             try {
                 urlSource = urlSource(pull, loader);
                 if (pull.policyUrl() != null) {
                     policySource = policySource(pull, loader);
                     // The policy first: without it nothing loads, and its errors name --policy.
                     try {
-                        initialPolicy = policySource.poll().pair().snapshot();
+                        UrlSource.Poll first = policySource.poll();
+                        initialPolicy = first.pair().snapshot();
+                        initialPolicySignature = first.pair().signature();
                     } catch (FetchException e) {
-                        throw new IllegalArgumentException("--policy " + policySource.url() + ": " + e.getMessage(), e);
+                        if (policyCache == null) {
+                            throw new IllegalArgumentException("--policy " + policySource.url() + ": " + e.getMessage(), e);
+                        }
+                        try {
+                            SnapshotCache.Cached cached = fromCache(policyCache, loader, PolicyReader.MAX_BYTES, "policy", e, log);
+                            initialPolicy = cached.snapshot();
+                            initialPolicySignature = cached.signature();
+                            policyCachedAt = cached.confirmedAt();
+                        } catch (FetchException again) {
+                            throw new IllegalArgumentException("--policy " + policySource.url() + ": " + again.getMessage(), again);
+                        }
                     }
                 }
                 UrlSource.Poll first;
@@ -177,7 +189,7 @@ public final class FlexAuthServer implements AutoCloseable {
                     if (cache == null) {
                         throw e;
                     }
-                    SnapshotCache.Cached cached = fromCache(cache, loader, pull, e, log);
+                    SnapshotCache.Cached cached = fromCache(cache, loader, loader.maxRegistryBytes(), "registry", e, log);
                     initialSnapshot = cached.snapshot();
                     cachedAt = cached.confirmedAt();
                 }
@@ -241,7 +253,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
         if (policySource != null) {
-            reloader.pullPolicy(policySource, initialPolicy);
+            reloader.pullPolicy(policySource, initialPolicy, initialPolicySignature, policyCache, policyCachedAt);
         }
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
@@ -318,27 +330,27 @@ public final class FlexAuthServer implements AutoCloseable {
      * The pair in {@code --cache-dir}, verified like a fetched one, for a start while the source is
      * down; the start fails with both reasons when there is none or it does not verify.
      */
-    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, ServerConfig.RegistrySource pull,
+    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, long maxBytes, String what,
             FetchException unreachable, ServerLog log) throws FetchException {
+        String content = what.equals("registry") ? "snapshot" : "policy package";
         SnapshotCache.Cached cached;
         try {
-            cached = cache.read(loader.maxRegistryBytes());
+            cached = cache.read(maxBytes);
         } catch (IOException e) {
-            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable snapshot ("
-                    + e.getMessage() + ")");
+            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable " + content
+                    + " (" + e.getMessage() + ")");
         }
         if (loader.signers() != null) {
             try {
                 loader.signers().verify(cached.snapshot(), cached.signature() == null ? new byte[0] : cached.signature(),
-                        cache.dir().resolve(SnapshotCache.SNAPSHOT).toString(),
-                        cache.dir().resolve(SnapshotCache.SIGNATURE).toString(), Instant.now());
+                        cache.file().toString(), cache.signatureFile().toString(), Instant.now());
             } catch (RegistryException e) {
-                throw new FetchException(unreachable.getMessage() + "; and the snapshot in --cache-dir " + cache.dir()
+                throw new FetchException(unreachable.getMessage() + "; and the " + content + " in --cache-dir " + cache.dir()
                         + " does not verify (" + e.getMessage() + ")");
             }
         }
-        log.info("the registry source cannot be reached at start (" + unreachable.getMessage() + "); starting from the pair"
-                + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
+        log.info("the " + what + " source cannot be reached at start (" + unreachable.getMessage() + "); starting from the "
+                + (what.equals("registry") ? "pair" : content) + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
         return cached;
     }
 

@@ -145,6 +145,9 @@ final class Reloader implements AutoCloseable {
     /** A pulled policy package: the one in service, and the latest the policy source handed over. */
     private volatile byte[] policyInService;
     private volatile byte[] latestPolicy;
+    private byte[] latestPolicySignature;
+    /** {@code --cache-dir} for the pulled policy, or null; written on the reload thread only. */
+    private SnapshotCache policyCache;
     private volatile int policyLastStatus;
     private volatile Instant policyConfirmedAt;
     private volatile Instant policyLastFailureAt;
@@ -312,11 +315,38 @@ final class Reloader implements AutoCloseable {
      * {@code initialPolicy} is the one {@code initial} was loaded with. Called once, before serving.
      */
     void pullPolicy(UrlSource policySource, byte[] initialPolicy) {
+        pullPolicy(policySource, initialPolicy, null, null, null);
+    }
+
+    /**
+     * As above, keeping every policy package put in service in {@code cache} (null: none);
+     * {@code cachedAt} is when the source last confirmed {@code initialPolicy} if it came from the
+     * cache (null: fetched now, and written to the cache).
+     */
+    void pullPolicy(UrlSource policySource, byte[] initialPolicy, byte[] initialSignature, SnapshotCache cache, Instant cachedAt) {
         this.policySource = Objects.requireNonNull(policySource, "policySource");
         this.policyInService = initialPolicy;
         this.latestPolicy = initialPolicy;
+        this.latestPolicySignature = initialSignature;
+        this.policyCache = cache;
         this.policyLastStatus = 200;
-        this.policyConfirmedAt = clock.instant();
+        this.policyConfirmedAt = cachedAt == null ? clock.instant() : cachedAt;
+        if (cachedAt == null) {
+            keepPolicy(initialPolicy, initialSignature);
+        }
+    }
+
+    /** Writes a policy package put in service to its cache, if there is one; a failure is logged and changes nothing else. */
+    private void keepPolicy(byte[] policy, byte[] signature) {
+        if (policyCache == null) {
+            return;
+        }
+        try {
+            policyCache.write(policy, signature);
+        } catch (IOException | RuntimeException e) {
+            log.info("cannot write the policy cache in " + policyCache.dir() + " (" + e + "); serving on, but a restart during a"
+                    + " source outage will not find this policy package");
+        }
     }
 
     /** The policy source's state, or null for a policy file (its silence is not bounded: the registry's is). */
@@ -363,6 +393,7 @@ final class Reloader implements AutoCloseable {
         }
         if (policyChanged) {
             latestPolicy = policyPoll.pair().snapshot();
+            latestPolicySignature = policyPoll.pair().signature();
         }
         if (changed || policyChanged) {
             // The latest pair: each part was verified on its own, the load checks them together.
@@ -375,10 +406,13 @@ final class Reloader implements AutoCloseable {
             }
             if (outcome.accepted()) {
                 snapshotInService = latestSnapshot;
-                policyInService = policy;
                 if (changed) {
                     keep(poll.pair().snapshot(), poll.pair().signature());
                 }
+                if (policy != policyInService) {
+                    keepPolicy(policy, latestPolicySignature);
+                }
+                policyInService = policy;
             }
             sourceInService = snapshotInService == latestSnapshot;
         }

@@ -210,9 +210,14 @@ class NginxSourceTest {
 
     /** A server pulling both the snapshot and the policy package from this nginx, signatures required. */
     private TestServer pullingBoth() throws ServerStartException {
+        return pullingBoth(null);
+    }
+
+    /** As above, keeping the last pulled pair in {@code cacheDir} (null: none). */
+    private TestServer pullingBoth(Path cacheDir) throws ServerStartException {
         String base = "http://127.0.0.1:" + port + "/etag/";
-        return TestServer.start(ServerConfig.defaults(ServerConfig.RegistrySource.of(base + "registry.json")
-                        .withPolicyUrl(base + "policy.md"), null)
+        return TestServer.start(ServerConfig.defaults(new ServerConfig.RegistrySource(base + "registry.json", null, null,
+                        ServerConfig.RegistrySource.DEFAULT_POLL, null, cacheDir).withPolicyUrl(base + "policy.md"), null)
                 .withAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).withReadTimeout(TestServer.READ_TIMEOUT)
                 .withWatchFiles(false).withReloadOnSighup(false).withWorkerThreads(4)
                 .withRegistrySigners(SignedRegistryTest.SIGNERS));
@@ -292,5 +297,33 @@ class NginxSourceTest {
                 null).withAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).withWatchFiles(false).withReloadOnSighup(false);
         ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class, () -> TestServer.start(c));
         assertTrue(e.problems().toString().contains("is plain http, where anyone on the path can change the"), e.problems().toString());
+    }
+
+    @Test
+    void withACacheDirAReplicaRestartedDuringAnOutageStartsFromTheLastPulledPolicyAndSnapshot() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T04:00:00Z");
+        publishSigned("registry_production.json", "registry.json", t0);
+        publishSigned("policy_package.md", "policy.md", t0);
+        Path cache = dir.resolve("cache");
+        try (TestServer server = pullingBoth(cache)) {
+            publishSigned("policy_package_next.md", "policy.md", t0.plusSeconds(60));
+            server.awaitHealth(j -> j.path("policy").path("version").asText().equals("2026.06.24"));
+        }
+        assertArrayEquals(Files.readAllBytes(SignedRegistryTest.SIGNING.resolve("policy_package_next.md")),
+                Files.readAllBytes(cache.resolve("policy.md")));
+        nginx.destroy();
+        assertTrue(nginx.waitFor(30, TimeUnit.SECONDS), "nginx stopped");
+        try (TestServer restarted = pullingBoth(cache)) {
+            com.fasterxml.jackson.databind.JsonNode h = restarted.get("/healthz").json();
+            assertEquals("2026.06.24", h.path("policy").path("version").asText(), h.toString());
+            assertEquals("allow", restarted.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+            assertTrue(restarted.serverLog().contains("the policy source cannot be reached at start"), restarted.serverLog());
+        }
+        // A cached policy that does not verify is refused like a forged one.
+        Files.writeString(cache.resolve("policy.md"), "# tampered\n", StandardCharsets.UTF_8);
+        ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class,
+                () -> pullingBoth(cache));
+        assertTrue(e.problems().toString().contains("and the policy package in --cache-dir " + cache + " does not verify"),
+                e.problems().toString());
     }
 }

@@ -76,8 +76,8 @@ final class ServeCommand implements Callable<Integer> {
     Duration maxSourceSilence;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "With --registry URL: keep the last snapshot loaded "
-            + "from the source (and its .sig) in DIR, and start from it, verified again, when the source cannot be reached "
-            + "at start.")
+            + "from the source (and its .sig), and with --policy URL the policy package too, in DIR, and start from it, "
+            + "verified again, when the source cannot be reached at start.")
     Path cacheDir;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown): a "

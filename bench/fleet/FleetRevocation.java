@@ -210,7 +210,7 @@ public final class FleetRevocation {
 
     static int startHaproxy(Path dir, List<URI> replicas, List<Process> processes) throws Exception {
         int port = freePort();
-        StringBuilder cfg = new StringBuilder("global\n  maxconn 256\ndefaults\n  mode http\n  timeout connect 2s\n"
+        StringBuilder cfg = new StringBuilder("global\n  maxconn 256\ndefaults\n  mode http\n  timeout connect 2s\n  timeout check 2s\n"
                 + "  timeout client 10s\n  timeout server 10s\nfrontend fleet\n  bind 127.0.0.1:" + port + "\n"
                 + "  default_backend replicas\nbackend replicas\n  balance roundrobin\n  option httpchk GET /healthz\n"
                 + "  http-check expect status 200\n  retries 3\n  option redispatch 1\n"

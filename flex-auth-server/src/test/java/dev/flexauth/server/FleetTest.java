@@ -435,6 +435,8 @@ class FleetTest {
             StringBuilder cfg = new StringBuilder()
                     .append("global\n  maxconn 256\n  log stdout format raw local0 info\n")
                     .append("defaults\n  mode http\n  log global\n  option httplog\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n")
+                    // A health answer slowed by a busy CPU is not a failure; a dead replica refuses at once.
+                    .append("  timeout check 2s\n")
                     .append("frontend fleet\n  bind 127.0.0.1:").append(port).append("\n  default_backend replicas\n")
                     .append("backend replicas\n  balance roundrobin\n  option httpchk GET /healthz\n  http-check expect status 200\n")
                     .append("  retries 3\n  option redispatch 1\n  retry-on conn-failure empty-response response-timeout\n");

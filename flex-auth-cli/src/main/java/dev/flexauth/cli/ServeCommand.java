@@ -51,17 +51,41 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --registry URL: the pause between polls of the source (default: 250ms).")
     Duration sourcePoll;
 
+    @Option(names = "--source-connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --registry URL: the time to open a connection to the source, TCP and TLS; above zero, "
+                    + "at most 1m (default: 2s).")
+    Duration sourceConnectTimeout;
+
+    @Option(names = "--source-read-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --registry URL: the time from a request to the last byte of its answer; above zero, at "
+                    + "most 10m (default: 30s).")
+    Duration sourceReadTimeout;
+
+    @Option(names = "--source-max-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "With --registry URL: the largest answer accepted, in bytes or with KiB, MiB or GiB, from 1KiB to "
+                    + "2GiB; a larger one fails the poll unread (default: 512MiB, the registry loader's own limit).")
+    Long sourceMaxBytes;
+
+    @Option(names = "--source-max-redirects", paramLabel = "N",
+            description = "With --registry URL: the redirects followed per fetch, 0 to 10 (default: 3).")
+    Integer sourceMaxRedirects;
+
     @Option(names = "--max-source-silence", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "With --registry URL: deny every check with registry_stale, and fail /healthz, when the source "
                     + "has not confirmed the snapshot in service (200 or 304) for this long, e.g. 30s (default: no limit).")
     Duration maxSourceSilence;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "With --registry URL: keep the last snapshot loaded "
-            + "from the source (and its .sig) in DIR, and start from it, verified again, when the source cannot be reached "
-            + "at start.")
+            + "from the source (and its .sig), and with --policy URL the policy package too, in DIR, and start from it, "
+            + "verified again, when the source cannot be reached at start.")
     Path cacheDir;
 
-    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
+    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown): a "
+            + "file, or with --registry URL also a URL, polled with the snapshot, its signature at URL.sig (plain http "
+            + "requires --registry-signers).")
+    String policyOption;
+
+    /** The policy file, or null when --policy is a URL. */
     Path policy;
 
     @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require every snapshot, at start and on "
@@ -209,20 +233,30 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
         }
-        if (policy.toString().matches("(?i)https?:/.*")) {
-            throw new ParameterException(spec.commandLine(), "--policy " + policy + ": the policy package must be a file; only"
-                    + " --registry can be a URL (the policy changes with a release, and is shipped with it)");
-        }
         boolean pull = ServerConfig.RegistrySource.isUrl(registry);
+        boolean pullPolicy = ServerConfig.RegistrySource.isUrl(policyOption);
+        if (pullPolicy && !pull) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policyOption.replaceAll("\\?.*", "?…") + " is a URL,"
+                    + " but --registry is the file " + registry + ": pull both (--registry URL too), or give --policy a file");
+        }
+        if (!pullPolicy && policyOption.matches("(?i)https?:/.*")) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policyOption + ": expected a file, or an http:// or"
+                    + " https:// URL");
+        }
+        policy = pullPolicy ? null : Path.of(policyOption);
+        boolean limits = sourceConnectTimeout != null || sourceReadTimeout != null || sourceMaxBytes != null
+                || sourceMaxRedirects != null;
         if (!pull && (sourceCa != null || sourceTokenFile != null || sourcePoll != null || maxSourceSilence != null
-                || cacheDir != null)) {
+                || cacheDir != null || limits)) {
             throw new ParameterException(spec.commandLine(), "--source-ca, --source-token-file, --source-poll, "
+                    + "--source-connect-timeout, --source-read-timeout, --source-max-bytes, --source-max-redirects, "
                     + "--max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + registry);
         }
         ServerConfig c;
         try {
             c = pull ? ServerConfig.defaults(new ServerConfig.RegistrySource(registry, sourceCa, sourceTokenFile,
-                    sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence, cacheDir), policy)
+                    sourcePoll == null ? ServerConfig.RegistrySource.DEFAULT_POLL : sourcePoll, maxSourceSilence, cacheDir,
+                    fetchLimits(), pullPolicy ? policyOption : null), policy)
                     : ServerConfig.defaults(Path.of(registry), policy);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());
@@ -268,6 +302,53 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return c;
+    }
+
+    /** The fetch limits of the source: each option checked on its own, so the error names the one to fix. */
+    private ServerConfig.FetchLimits fetchLimits() {
+        ServerConfig.FetchLimits d = ServerConfig.FetchLimits.DEFAULTS;
+        ServerConfig.FetchLimits limits = d;
+        limits = limit("--source-connect-timeout", limits, l -> sourceConnectTimeout == null ? l
+                : new ServerConfig.FetchLimits(sourceConnectTimeout, l.readTimeout(), l.maxBytes(), l.maxRedirects()));
+        limits = limit("--source-read-timeout", limits, l -> sourceReadTimeout == null ? l
+                : new ServerConfig.FetchLimits(l.connectTimeout(), sourceReadTimeout, l.maxBytes(), l.maxRedirects()));
+        limits = limit("--source-max-bytes", limits, l -> sourceMaxBytes == null ? l
+                : new ServerConfig.FetchLimits(l.connectTimeout(), l.readTimeout(), sourceMaxBytes, l.maxRedirects()));
+        return limit("--source-max-redirects", limits, l -> sourceMaxRedirects == null ? l
+                : new ServerConfig.FetchLimits(l.connectTimeout(), l.readTimeout(), l.maxBytes(), sourceMaxRedirects));
+    }
+
+    private ServerConfig.FetchLimits limit(String option, ServerConfig.FetchLimits limits,
+            java.util.function.UnaryOperator<ServerConfig.FetchLimits> with) {
+        try {
+            return with.apply(limits);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** A byte count: {@code 1048576}, or a whole number of {@code KiB}, {@code MiB} or {@code GiB}, such as {@code 64MiB}. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(\\d{1,10})(KiB|MiB|GiB)?");
+
+        @Override
+        public Long convert(String value) {
+            java.util.regex.Matcher m = SIZE.matcher(value);
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("expected a size in bytes, or a whole number of KiB, MiB or GiB"
+                        + " such as 64MiB, but found '" + value + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                default -> 30;
+            };
+            if (n > Long.MAX_VALUE >> shift) {
+                throw new CommandLine.TypeConversionException("expected a size up to 2GiB but found '" + value + "'");
+            }
+            return n << shift;
+        }
     }
 
     /** {@code 250ms}, {@code 1s}, {@code 5m}, {@code 36h}, {@code 7d}, or ISO-8601 such as {@code PT36H}. */

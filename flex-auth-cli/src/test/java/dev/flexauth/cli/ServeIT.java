@@ -105,15 +105,27 @@ class ServeIT {
                         + " 250ms, 1s, 36h or 7d (or ISO-8601 such as PT36H) but found '36 hours'", r.errLines().get(0)));
     }
 
-    /** Issue 21: only the registry can be a URL. */
+    /** Issue 21: the policy can be a URL only with the registry pulled too. */
     @Test
-    void aPolicyUrlIsAUsageErrorThatSaysThePolicyIsAFile() {
-        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", "https://snapshots.example.com/policy.md");
+    void aPolicyUrlWithARegistryFileIsAUsageError() {
+        Cli.Result r = Cli.run("serve", "--registry", Cli.REGISTRY, "--policy", "https://snapshots.example.com/policy.md?sig=s3cret");
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
-                () -> assertEquals("flex-auth serve: --policy https:/snapshots.example.com/policy.md: the policy package must be a"
-                        + " file; only --registry can be a URL (the policy changes with a release, and is shipped with it)",
-                        r.errLines().get(0)));
+                () -> assertEquals("flex-auth serve: --policy https://snapshots.example.com/policy.md?… is a URL, but --registry is"
+                        + " the file " + Cli.REGISTRY + ": pull both (--registry URL too), or give --policy a file",
+                        r.errLines().get(0)),
+                () -> assertFalse(r.err().contains("s3cret"), r.err()));
+    }
+
+    @Test
+    void aPlainHttpPolicyWithoutSignersStopsTheStart() {
+        Cli.Result r = Cli.run("serve", "--addr", "127.0.0.1:0", "--registry", "https://127.0.0.1:1/r.json",
+                "--policy", "http://127.0.0.1:1/policy.md");
+        assertAll(r.toString(),
+                () -> assertEquals(1, r.exit()),
+                () -> assertTrue(r.err().contains("--policy http://127.0.0.1:1/policy.md is plain http, where anyone on the path"
+                        + " can change the policy package: give --registry-signers so only a signed policy package is loaded,"
+                        + " or use https"), r.err()));
     }
 
     @Test
@@ -122,7 +134,31 @@ class ServeIT {
         assertAll(r.toString(),
                 () -> assertEquals(2, r.exit()),
                 () -> assertEquals("flex-auth serve: --source-ca, --source-token-file, --source-poll,"
+                        + " --source-connect-timeout, --source-read-timeout, --source-max-bytes, --source-max-redirects,"
                         + " --max-source-silence and --cache-dir apply to a --registry URL only, and --registry is the file " + Cli.REGISTRY, r.errLines().get(0)));
+    }
+
+    @Test
+    void fetchLimitsOutOfRangeAreUsageErrorsNamingTheOption() {
+        String url = "https://snapshots.example.com/registry.json";
+        Cli.Result zero = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-connect-timeout", "0s");
+        Cli.Result slow = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-read-timeout", "11m");
+        Cli.Result big = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-bytes", "3GiB");
+        Cli.Result typo = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-bytes", "64MB");
+        Cli.Result hops = Cli.run("serve", "--registry", url, "--policy", Cli.POLICY, "--source-max-redirects", "11");
+        assertAll(
+                () -> assertEquals(2, zero.exit(), zero.toString()),
+                () -> assertEquals("flex-auth serve: --source-connect-timeout: expected a source connect timeout above zero and"
+                        + " at most 1m but found PT0S", zero.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-read-timeout: expected a source read timeout above zero and at"
+                        + " most 10m but found PT11M", slow.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-max-bytes: expected a source size cap from 1 KiB (1024 bytes) to"
+                        + " 2 GiB (2147483639 bytes) but found 3221225472 bytes", big.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: Invalid value for option '--source-max-bytes': expected a size in bytes, or"
+                        + " a whole number of KiB, MiB or GiB such as 64MiB, but found '64MB'", typo.errLines().get(0)),
+                () -> assertEquals("flex-auth serve: --source-max-redirects: expected a source redirect limit from 0 to 10 but"
+                        + " found 11", hops.errLines().get(0)),
+                () -> assertEquals(2, hops.exit(), hops.toString()));
     }
 
     @Test

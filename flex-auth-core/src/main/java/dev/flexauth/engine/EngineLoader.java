@@ -134,6 +134,22 @@ public final class EngineLoader {
         return bytes;
     }
 
+    /**
+     * Loads the pair from a snapshot and a policy package both already in memory (a URL source
+     * fetched them), named {@code registryName} and {@code policyName} in errors. As with
+     * {@link #load(byte[], String, Path)}, the
+     * caller verified what needed verifying; the package is refused past
+     * {@link PolicyReader#MAX_BYTES}.
+     */
+    public Engine load(byte[] registry, String registryName, byte[] policy, String policyName) throws LoadException {
+        Objects.requireNonNull(registry, "registry is null; pass the bytes of a registry snapshot (JSON)");
+        Objects.requireNonNull(registryName, "registryName is null; pass the name to show in errors, e.g. the URL");
+        Objects.requireNonNull(policy, "policy is null; pass the bytes of a policy package (Markdown)");
+        Objects.requireNonNull(policyName, "policyName is null; pass the name to show in errors, e.g. the URL");
+        return load(registryName, () -> PolicyReader.read(policy, policyName),
+                registryLoader -> registryLoader.load(registry, registryName));
+    }
+
     private interface RegistryRead {
         Registry read(RegistryLoader loader) throws RegistryException;
     }

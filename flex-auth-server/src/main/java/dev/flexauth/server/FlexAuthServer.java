@@ -13,6 +13,7 @@ import dev.flexauth.registry.SignersException;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.log.LogKey;
 import dev.flexauth.log.LogKeyException;
+import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;
@@ -40,10 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FlexAuthServer implements AutoCloseable {
     private static final int BACKLOG = 128;
-    /** A URL source's limits: a fetch that takes longer is a failed poll, and the pair in service keeps serving. */
-    static final Duration SOURCE_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration SOURCE_READ_TIMEOUT = Duration.ofSeconds(30);
-    static final int SOURCE_MAX_REDIRECTS = 3;
     /** Every this many polls the source is asked without validators (see {@link UrlSource}): every 10 s at 250 ms. */
     static final int SOURCE_FULL_FETCH_EVERY = 40;
 
@@ -84,8 +81,10 @@ public final class FlexAuthServer implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
         }
         this.reloadTimer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-reload-timer-"));
-        this.watcher = config.watchFiles() ? watch() : null;
-        if (config.watchFiles() && !config.reloadPoll().isZero()) {
+        // With both pulled there is no file to watch.
+        boolean files = config.policy() != null;
+        this.watcher = config.watchFiles() && files ? watch() : null;
+        if (config.watchFiles() && files && !config.reloadPoll().isZero()) {
             long period = config.reloadPoll().toMillis();
             reloadTimer.scheduleWithFixedDelay(reloader::poll, period, Math.max(1, period), TimeUnit.MILLISECONDS);
         }
@@ -147,14 +146,40 @@ public final class FlexAuthServer implements AutoCloseable {
         String files = pull == null ? Reloader.fingerprint(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
         UrlSource urlSource = null;
+        UrlSource policySource = null;
+        byte[] initialPolicy = null;
         byte[] initialSnapshot = null;
         byte[] initialSignature = null;
         Instant cachedAt = null;
         SnapshotCache cache = pull == null || pull.cacheDir() == null ? null : new SnapshotCache(pull.cacheDir());
         // Without the signers it asked for, the server must not load an unverified snapshot.
+        SnapshotCache policyCache = cache == null || pull.policyUrl() == null ? null : SnapshotCache.forPolicy(pull.cacheDir());
+        byte[] initialPolicySignature = null;
+        Instant policyCachedAt = null;
         if (pull != null && (config.registrySigners() == null || loader.signers() != null)) {
             try {
                 urlSource = urlSource(pull, loader);
+                if (pull.policyUrl() != null) {
+                    policySource = policySource(pull, loader);
+                    // The policy first: without it nothing loads, and its errors name --policy.
+                    try {
+                        UrlSource.Poll first = policySource.poll();
+                        initialPolicy = first.pair().snapshot();
+                        initialPolicySignature = first.pair().signature();
+                    } catch (FetchException e) {
+                        if (policyCache == null) {
+                            throw new IllegalArgumentException("--policy " + policySource.url() + ": " + e.getMessage(), e);
+                        }
+                        try {
+                            SnapshotCache.Cached cached = fromCache(policyCache, loader, PolicyReader.MAX_BYTES, "policy", e, log);
+                            initialPolicy = cached.snapshot();
+                            initialPolicySignature = cached.signature();
+                            policyCachedAt = cached.confirmedAt();
+                        } catch (FetchException again) {
+                            throw new IllegalArgumentException("--policy " + policySource.url() + ": " + again.getMessage(), again);
+                        }
+                    }
+                }
                 UrlSource.Poll first;
                 try {
                     first = urlSource.poll();
@@ -164,11 +189,12 @@ public final class FlexAuthServer implements AutoCloseable {
                     if (cache == null) {
                         throw e;
                     }
-                    SnapshotCache.Cached cached = fromCache(cache, loader, pull, e, log);
+                    SnapshotCache.Cached cached = fromCache(cache, loader, loader.maxRegistryBytes(), "registry", e, log);
                     initialSnapshot = cached.snapshot();
                     cachedAt = cached.confirmedAt();
                 }
-                initial = loader.load(initialSnapshot, urlSource.url().redacted(), config.policy());
+                initial = policySource == null ? loader.load(initialSnapshot, urlSource.url().redacted(), config.policy())
+                        : loader.load(initialSnapshot, urlSource.url().redacted(), initialPolicy, policySource.url().redacted());
             } catch (IllegalArgumentException | FetchException e) {
                 problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--registry " + pull.redacted() + ": " + e.getMessage());
             } catch (LoadException e) {
@@ -227,6 +253,9 @@ public final class FlexAuthServer implements AutoCloseable {
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);
         reloader.recordReloadsIn(auditLog);
+        if (policySource != null) {
+            reloader.pullPolicy(policySource, initialPolicy, initialPolicySignature, policyCache, policyCachedAt);
+        }
         Admission admission = new Admission(config.workerThreads(), config.queueCapacity());
         Decider decider = new Decider(reloader::current, reloader::atLeast, auditLog, metrics, Clock.systemUTC(), admission,
                 config.instanceId());
@@ -277,8 +306,20 @@ public final class FlexAuthServer implements AutoCloseable {
      * plain http), fetched with the loader's size limit.
      */
     private static UrlSource urlSource(ServerConfig.RegistrySource pull, EngineLoader loader) {
+        return urlSource(pull, SourceUrl.parse(pull.url()), loader, loader.maxRegistryBytes(), "--registry", "snapshot");
+    }
+
+    /**
+     * The URL source of the policy package: fetched like the snapshot, with the same options,
+     * signers (mandatory over plain http) and the policy reader's size limit.
+     */
+    private static UrlSource policySource(ServerConfig.RegistrySource pull, EngineLoader loader) {
+        return urlSource(pull, SourceUrl.parse(pull.policyUrl()), loader, PolicyReader.MAX_BYTES, "--policy", "policy package");
+    }
+
+    private static UrlSource urlSource(ServerConfig.RegistrySource pull, SourceUrl url, EngineLoader loader, long maxBytes,
+            String option, String what) {
         SnapshotSigners signers = loader.signers();
-        SourceUrl url = SourceUrl.parse(pull.url());
         String snapshotName = url.redacted();
         String signatureName = url.withPathSuffix(".sig").redacted();
         SignatureCheck check = signers == null ? null : (snapshot, signature) -> {
@@ -288,37 +329,38 @@ public final class FlexAuthServer implements AutoCloseable {
                 throw new SignatureCheck.Invalid(e.getMessage());
             }
         };
-        SourceFetcher.Options options = new SourceFetcher.Options(SOURCE_CONNECT_TIMEOUT, SOURCE_READ_TIMEOUT,
-                Math.min(loader.maxRegistryBytes(), Integer.MAX_VALUE - 8), SOURCE_MAX_REDIRECTS, pull.caFile(), pull.tokenFile());
+        ServerConfig.FetchLimits limits = pull.limits();
+        SourceFetcher.Options options = new SourceFetcher.Options(limits.connectTimeout(), limits.readTimeout(),
+                Math.min(limits.maxBytes(), maxBytes), limits.maxRedirects(), pull.caFile(), pull.tokenFile());
         return new UrlSource(url, new SourceFetcher(options, Clock.systemUTC()), check,
-                Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY);
+                Duration.ofMillis(100), SOURCE_FULL_FETCH_EVERY, option, what);
     }
 
     /**
      * The pair in {@code --cache-dir}, verified like a fetched one, for a start while the source is
      * down; the start fails with both reasons when there is none or it does not verify.
      */
-    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, ServerConfig.RegistrySource pull,
+    private static SnapshotCache.Cached fromCache(SnapshotCache cache, EngineLoader loader, long maxBytes, String what,
             FetchException unreachable, ServerLog log) throws FetchException {
+        String content = what.equals("registry") ? "snapshot" : "policy package";
         SnapshotCache.Cached cached;
         try {
-            cached = cache.read(loader.maxRegistryBytes());
+            cached = cache.read(maxBytes);
         } catch (IOException e) {
-            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable snapshot ("
-                    + e.getMessage() + ")");
+            throw new FetchException(unreachable.getMessage() + "; and --cache-dir " + cache.dir() + " holds no usable " + content
+                    + " (" + e.getMessage() + ")");
         }
         if (loader.signers() != null) {
             try {
                 loader.signers().verify(cached.snapshot(), cached.signature() == null ? new byte[0] : cached.signature(),
-                        cache.dir().resolve(SnapshotCache.SNAPSHOT).toString(),
-                        cache.dir().resolve(SnapshotCache.SIGNATURE).toString(), Instant.now());
+                        cache.file().toString(), cache.signatureFile().toString(), Instant.now());
             } catch (RegistryException e) {
-                throw new FetchException(unreachable.getMessage() + "; and the snapshot in --cache-dir " + cache.dir()
+                throw new FetchException(unreachable.getMessage() + "; and the " + content + " in --cache-dir " + cache.dir()
                         + " does not verify (" + e.getMessage() + ")");
             }
         }
-        log.info("the registry source cannot be reached at start (" + unreachable.getMessage() + "); starting from the pair"
-                + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
+        log.info("the " + what + " source cannot be reached at start (" + unreachable.getMessage() + "); starting from the "
+                + (what.equals("registry") ? "pair" : content) + " in --cache-dir " + cache.dir() + ", last confirmed by the source at " + cached.confirmedAt());
         return cached;
     }
 

@@ -51,9 +51,11 @@ final class HealthEndpoint implements Router.Endpoint {
         Engine engine = state.loaded().engine();
         boolean stale = engine.registryStale();
         Reloader.SourceStatus pull = reloader.sourceStatus();
+        Reloader.SourceStatus policyPull = reloader.policySourceStatus();
         String status = logDown ? "unavailable" : stale ? "stale"
                 : !state.last().accepted() || state.loaded().examplesFailed() > 0
-                || state.loaded().propertiesFailed() > 0 || pull != null && !pull.up() ? "degraded" : "ok";
+                || state.loaded().propertiesFailed() > 0 || pull != null && !pull.up()
+                || policyPull != null && (!policyPull.up() || reloader.latestPolicyRefused()) ? "degraded" : "ok";
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
@@ -63,6 +65,18 @@ final class HealthEndpoint implements Router.Endpoint {
         policy.put("version", engine.policy().version());
         policy.put("digest", engine.policy().digest());
         policy.put("loaded_at", state.loaded().policyLoadedAt());
+        if (policyPull != null) {
+            Map<String, Object> pulled = new LinkedHashMap<>();
+            pulled.put("url", policyPull.url());
+            pulled.put("last_status", policyPull.lastStatus() == 0 ? null : policyPull.lastStatus());
+            pulled.put("last_confirmed_at", policyPull.lastConfirmedAt());
+            // A refused package stays refused until the source publishes another: say so past the next reload.
+            pulled.put("latest_refused", reloader.latestPolicyRefused());
+            pulled.put("failures", policyPull.failures());
+            pulled.put("last_error", policyPull.up() ? null : policyPull.lastError());
+            pulled.put("last_failure_at", policyPull.lastFailureAt());
+            policy.put("pull", pulled);
+        }
         body.put("policy", policy);
         Map<String, Object> registry = new LinkedHashMap<>();
         Source source = engine.registry().source();

@@ -208,6 +208,19 @@ final class Metrics {
         return sb.toString();
     }
 
+    /** A policy source's series ({@code --policy URL}); the URL label never holds the query string. */
+    static String policySource(Reloader.SourceStatus pull, boolean latestRefused) {
+        StringBuilder sb = new StringBuilder();
+        head(sb, "flexauth_policy_source_up", "gauge", "1 if the latest poll of the policy source answered 200 or 304, else 0.");
+        sb.append("flexauth_policy_source_up{").append(label("url", pull.url())).append("} ").append(pull.up() ? 1 : 0).append('\n');
+        counter(sb, "flexauth_policy_source_fetch_failures_total",
+                "Polls of the policy source that failed (the pair in service kept serving).", pull.failures());
+        head(sb, "flexauth_policy_source_latest_refused", "gauge",
+                "1 while the latest policy package the source handed over was refused and an older one serves, else 0.");
+        sb.append("flexauth_policy_source_latest_refused ").append(latestRefused ? 1 : 0).append('\n');
+        return sb.toString();
+    }
+
     private static void counter(StringBuilder sb, String name, String help, Map<String, LongAdder> series) {
         head(sb, name, "counter", help);
         new TreeMap<>(series).forEach((labels, n) -> sb.append(name).append('{').append(labels).append("} ").append(n.sum()).append('\n'));

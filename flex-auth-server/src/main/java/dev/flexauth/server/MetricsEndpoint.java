@@ -24,6 +24,10 @@ final class MetricsEndpoint implements Router.Endpoint {
         if (pull != null) {
             text += Metrics.source(pull);
         }
+        Reloader.SourceStatus policyPull = reloader.policySourceStatus();
+        if (policyPull != null) {
+            text += Metrics.policySource(policyPull, reloader.latestPolicyRefused());
+        }
         return new Response(200, Metrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 }

@@ -43,7 +43,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Loads the registry and policy files again (or, with a URL source, the snapshot the source hands
- * over with the policy file) and swaps the new engine in when the pair is valid.
+ * over with the policy file, or with the package a policy source hands over) and swaps the new
+ * engine in when the pair is valid.
  * Every reload runs on one thread, so they never overlap and a swap always follows the load it
  * validated. A rejected pair changes nothing but the reported state: the last good pair keeps
  * serving. The package's Examples run on every accepted load and their failures are reported, but
@@ -144,6 +145,21 @@ final class Reloader implements AutoCloseable {
     private final LongSupplier nanoTime;
     /** A URL source's verified snapshot in service: what a reload for the policy loads again. */
     private volatile byte[] snapshotInService;
+    /** The latest verified snapshot the source handed over: in service, or rejected with the latest policy. */
+    private volatile byte[] latestSnapshot;
+    /** Null for a policy file; else where the policy package is pulled from (used on the reload thread only). */
+    private UrlSource policySource;
+    /** A pulled policy package: the one in service, and the latest the policy source handed over. */
+    private volatile byte[] policyInService;
+    private volatile byte[] latestPolicy;
+    private byte[] latestPolicySignature;
+    /** {@code --cache-dir} for the pulled policy, or null; written on the reload thread only. */
+    private SnapshotCache policyCache;
+    private volatile int policyLastStatus;
+    private volatile Instant policyConfirmedAt;
+    private volatile Instant policyLastFailureAt;
+    private volatile String policyLastError;
+    private final AtomicLong policyFailures = new AtomicLong();
     /** Whether the version the source last handed over is the one in service (false after a rejected load). */
     private volatile boolean sourceInService = true;
     private volatile long confirmedNanos;
@@ -232,6 +248,7 @@ final class Reloader implements AutoCloseable {
             Duration maxSilence, LongSupplier nanoTime) {
         this.source = source;
         this.snapshotInService = initialSnapshot;
+        this.latestSnapshot = initialSnapshot;
         this.maxSilence = maxSilence;
         this.nanoTime = nanoTime == null ? System::nanoTime : nanoTime;
         this.confirmedNanos = this.nanoTime.getAsLong();
@@ -313,6 +330,54 @@ final class Reloader implements AutoCloseable {
         return engine.registryGeneratedAt().map(t -> !t.isBefore(generatedAt)).orElse(false);
     }
 
+    /**
+     * Pulls the policy package from {@code policySource} as well, polled with the snapshot;
+     * {@code initialPolicy} is the one {@code initial} was loaded with. Called once, before serving.
+     */
+    void pullPolicy(UrlSource policySource, byte[] initialPolicy) {
+        pullPolicy(policySource, initialPolicy, null, null, null);
+    }
+
+    /**
+     * As above, keeping every policy package put in service in {@code cache} (null: none);
+     * {@code cachedAt} is when the source last confirmed {@code initialPolicy} if it came from the
+     * cache (null: fetched now, and written to the cache).
+     */
+    void pullPolicy(UrlSource policySource, byte[] initialPolicy, byte[] initialSignature, SnapshotCache cache, Instant cachedAt) {
+        this.policySource = Objects.requireNonNull(policySource, "policySource");
+        this.policyInService = initialPolicy;
+        this.latestPolicy = initialPolicy;
+        this.latestPolicySignature = initialSignature;
+        this.policyCache = cache;
+        this.policyLastStatus = 200;
+        this.policyConfirmedAt = cachedAt == null ? clock.instant() : cachedAt;
+        if (cachedAt == null) {
+            keepPolicy(initialPolicy, initialSignature);
+        }
+    }
+
+    /** Writes a policy package put in service to its cache, if there is one; a failure is logged and changes nothing else. */
+    private void keepPolicy(byte[] policy, byte[] signature) {
+        if (policyCache == null) {
+            return;
+        }
+        try {
+            policyCache.write(policy, signature);
+        } catch (IOException | RuntimeException e) {
+            log.info("cannot write the policy cache in " + policyCache.dir() + " (" + e + "); serving on, but a restart during a"
+                    + " source outage will not find this policy package");
+        }
+    }
+
+    /** The policy source's state, or null for a policy file (its silence is not bounded: the registry's is). */
+    SourceStatus policySourceStatus() {
+        if (policySource == null) {
+            return null;
+        }
+        return new SourceStatus(policySource.url().redacted(), policyConfirmedAt, Duration.between(policyConfirmedAt,
+                clock.instant()), null, policyLastStatus, policyFailures.get(), policyLastFailureAt, policyLastError);
+    }
+
     /** The URL source's state, or null for a registry file. */
     SourceStatus sourceStatus() {
         if (source == null) {
@@ -339,6 +404,53 @@ final class Reloader implements AutoCloseable {
     private void pollSourceNow() {
         // The moment the poll starts: a confirmation is no older than this.
         long started = nanoTime.getAsLong();
+        UrlSource.Poll poll = pollRegistry();
+        UrlSource.Poll policyPoll = policySource == null ? null : pollPolicy();
+        boolean changed = poll != null && poll.changed();
+        boolean policyChanged = policyPoll != null && policyPoll.changed();
+        if (changed) {
+            latestSnapshot = poll.pair().snapshot();
+        }
+        if (policyChanged) {
+            latestPolicy = policyPoll.pair().snapshot();
+            latestPolicySignature = policyPoll.pair().signature();
+        }
+        if (changed || policyChanged) {
+            // The latest pair: each part was verified on its own, the load checks them together.
+            ReloadOutcome outcome = reload(Trigger.SOURCE, latestSnapshot, latestPolicy);
+            byte[] policy = latestPolicy;
+            if (!outcome.accepted() && latestPolicy != policyInService && latestSnapshot != snapshotInService) {
+                // A refused policy must not hold up a revocation: the latest snapshot with the policy in service.
+                policy = policyInService;
+                outcome = reload(Trigger.SOURCE, latestSnapshot, policy);
+            }
+            if (outcome.accepted()) {
+                snapshotInService = latestSnapshot;
+                if (changed) {
+                    keep(poll.pair().snapshot(), poll.pair().signature());
+                }
+                if (policy != policyInService) {
+                    keepPolicy(policy, latestPolicySignature);
+                }
+                policyInService = policy;
+            }
+            sourceInService = snapshotInService == latestSnapshot;
+        }
+        if (poll != null && sourceInService) {
+            confirm(started, poll.confirmedAt());
+        }
+        if (policyPoll != null && policyInService == latestPolicy) {
+            policyConfirmedAt = policyPoll.confirmedAt();
+        }
+    }
+
+    /** Whether the latest policy package the policy source handed over was refused (the one in service is older). */
+    boolean latestPolicyRefused() {
+        return policySource != null && latestPolicy != policyInService;
+    }
+
+    /** Polls the registry source; a failure is recorded (and logged once) and answers null. */
+    private UrlSource.Poll pollRegistry() {
         UrlSource.Poll poll;
         try {
             poll = source.poll();
@@ -351,25 +463,36 @@ final class Reloader implements AutoCloseable {
             }
             lastError = why;
             lastStatus = 0;
-            return;
+            return null;
         }
         if (lastStatus == 0) {
             log.info("registry source " + source.url() + " answers again (" + poll.status() + ")");
         }
         lastStatus = poll.status();
-        if (!poll.changed()) {
-            if (sourceInService) {
-                confirm(started, poll.confirmedAt());
+        return poll;
+    }
+
+    /** Polls the policy source; a failure is recorded (and logged once) and answers null. */
+    private UrlSource.Poll pollPolicy() {
+        UrlSource.Poll poll;
+        try {
+            poll = policySource.poll();
+        } catch (FetchException | RuntimeException e) {
+            String why = e instanceof FetchException ? e.getMessage() : policySource.url().scrub("unexpected " + e);
+            policyFailures.incrementAndGet();
+            policyLastFailureAt = millis();
+            if (policyLastStatus != 0 || !why.equals(policyLastError)) {
+                log.info("policy source poll failed; still serving policy " + digests(holder.current()).policy() + ": " + why);
             }
-            return;
+            policyLastError = why;
+            policyLastStatus = 0;
+            return null;
         }
-        ReloadOutcome outcome = reload(Trigger.SOURCE, poll.pair().snapshot());
-        sourceInService = outcome.accepted();
-        if (outcome.accepted()) {
-            snapshotInService = poll.pair().snapshot();
-            keep(poll.pair().snapshot(), poll.pair().signature());
-            confirm(started, poll.confirmedAt());
+        if (policyLastStatus == 0) {
+            log.info("policy source " + policySource.url() + " answers again (" + poll.status() + ")");
         }
+        policyLastStatus = poll.status();
+        return poll;
     }
 
     private void confirm(long nanos, Instant at) {
@@ -489,11 +612,14 @@ final class Reloader implements AutoCloseable {
 
     /** Loads, validates and swaps; runs on the reload thread only. */
     private ReloadOutcome reload(Trigger trigger) {
-        return reload(trigger, snapshotInService);
+        return reload(trigger, snapshotInService, policyInService);
     }
 
-    /** Loads {@code snapshot} (a URL source's; null for the registry file) with the policy file. */
-    private ReloadOutcome reload(Trigger trigger, byte[] snapshot) {
+    /**
+     * Loads {@code snapshot} (a URL source's; null for the registry file) with {@code pulledPolicy}
+     * (a policy source's; null for the policy file).
+     */
+    private ReloadOutcome reload(Trigger trigger, byte[] snapshot, byte[] pulledPolicy) {
         State before = state.get();
         Engine old = before.loaded().engine();
         Instant now = millis();
@@ -501,7 +627,9 @@ final class Reloader implements AutoCloseable {
         lastSeenFiles = fingerprint(loader, registry, policy);
         Engine next;
         try {
-            next = fresh(source == null ? loader.load(registry, policy) : loader.load(snapshot, source.url().redacted(), policy));
+            next = fresh(source == null ? loader.load(registry, policy)
+                    : pulledPolicy == null ? loader.load(snapshot, source.url().redacted(), policy)
+                    : loader.load(snapshot, source.url().redacted(), pulledPolicy, policySource.url().redacted()));
         } catch (LoadException e) {
             return rejected(before, trigger, now, e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
         } catch (RuntimeException e) {
@@ -634,8 +762,8 @@ final class Reloader implements AutoCloseable {
      */
     static String fingerprint(EngineLoader loader, Path registry, Path policy) {
         if (registry == null) {
-            // A URL source: the snapshot is the poller's to compare, the policy file is ours.
-            return sha256(policy, PolicyReader.MAX_BYTES);
+            // A URL source: the snapshot is the poller's to compare, the policy file (if any) is ours.
+            return policy == null ? "" : sha256(policy, PolicyReader.MAX_BYTES);
         }
         String files = sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
         // With signatures required, a .sig replaced after its snapshot is a change to load, or a
@@ -662,7 +790,7 @@ final class Reloader implements AutoCloseable {
     /** What the poll compares first, cheaply: each file's path after symlinks, file key, size and mtime. */
     static String identity(EngineLoader loader, Path registry, Path policy) {
         if (registry == null) {
-            return identity(policy);
+            return policy == null ? "" : identity(policy);
         }
         String files = identity(registry) + " " + identity(policy);
         return loader.signers() == null ? files : files + " " + identity(SnapshotSigners.signatureOf(registry));

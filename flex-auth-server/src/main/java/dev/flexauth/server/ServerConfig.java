@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
  * @param registry        the registry snapshot file ({@code null} with a {@code registrySource})
- * @param policy          the policy package file
+ * @param policy          the policy package file ({@code null} when the {@code registrySource} pulls it)
  * @param log             the decision log file, or {@code null} for no decision log
  * @param logFsync        sync decision log lines to disk before answering (in groups)
  * @param tokenFile       a file holding the bearer token of the check endpoints, or {@code null}
@@ -106,15 +106,24 @@ public record ServerConfig(
      *                   {@code null}: serve the last good snapshot however long the source is silent
      * @param cacheDir   keep the last pair loaded from the source here, and start from it (verified
      *                   again) when the source cannot be reached at start; {@code null}: no cache
+     * @param limits     what bounds each fetch: timeouts, size, redirects
+     * @param policyUrl  pull the policy package from this {@code http://} or {@code https://} URL too (its
+     *                   signature at {@code <policyUrl>.sig}), polled with the snapshot, with the same
+     *                   options; {@code null}: the policy is the config's file
      */
-    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
+    public record RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir,
+            FetchLimits limits, String policyUrl) {
         /** The default poll period: with a conditional GET per poll, a revocation reaches a replica well within 1 s. */
         public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
 
         public RegistrySource {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(poll, "poll");
+            Objects.requireNonNull(limits, "limits");
             SourceUrl.parse(url);
+            if (policyUrl != null) {
+                SourceUrl.parse(policyUrl);
+            }
             if (poll.isNegative() || poll.isZero()) {
                 throw new IllegalArgumentException("expected a source poll period above zero but found " + poll);
             }
@@ -124,9 +133,30 @@ public record ServerConfig(
             }
         }
 
+        /** With the default {@link FetchLimits}. */
+        public RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir) {
+            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, FetchLimits.DEFAULTS, null);
+        }
+
+        /** With the policy package from the config's file. */
+        public RegistrySource(String url, Path caFile, Path tokenFile, Duration poll, Duration maxSilence, Path cacheDir,
+                FetchLimits limits) {
+            this(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, null);
+        }
+
         /** {@code url} with the defaults: the JDK's trust store, no token, {@link #DEFAULT_POLL}, no silence bound. */
         public static RegistrySource of(String url) {
             return new RegistrySource(url, null, null, DEFAULT_POLL, null, null);
+        }
+
+        /** This source with each fetch bounded by {@code limits}. */
+        public RegistrySource withLimits(FetchLimits limits) {
+            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, policyUrl);
+        }
+
+        /** This source pulling the policy package from {@code policyUrl} as well ({@code null}: from the config's file). */
+        public RegistrySource withPolicyUrl(String policyUrl) {
+            return new RegistrySource(url, caFile, tokenFile, poll, maxSilence, cacheDir, limits, policyUrl);
         }
 
         /** Whether {@code text} is a URL ({@code http://} or {@code https://}) rather than a file path. */
@@ -145,12 +175,55 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * What bounds one fetch from a URL source (the snapshot, and again its {@code .sig}).
+     *
+     * @param connectTimeout time to open a connection, TCP and TLS: above zero, at most 1 minute
+     * @param readTimeout    time from sending the request to the last byte of the answer: above zero,
+     *                       at most 10 minutes; keep it under the poll's share of the revocation bound
+     * @param maxBytes       the largest answer accepted, from 1 KiB to 2 GiB; the registry loader's own
+     *                       limit (512 MiB) still applies to the snapshot
+     * @param maxRedirects   redirects followed per fetch, 0 to 10
+     */
+    public record FetchLimits(Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects) {
+        /** 2 s to connect, 30 s for an answer, 512 MiB (the registry loader's limit), 3 redirects. */
+        public static final FetchLimits DEFAULTS = new FetchLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 512L << 20, 3);
+        /** The largest size cap: the most a byte array holds. */
+        public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+        public FetchLimits {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("expected a source connect timeout above zero and at most 1m but found "
+                        + connectTimeout);
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero() || readTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("expected a source read timeout above zero and at most 10m but found "
+                        + readTimeout);
+            }
+            if (maxBytes < 1024 || maxBytes > MAX_BYTES) {
+                throw new IllegalArgumentException("expected a source size cap from 1 KiB (1024 bytes) to 2 GiB ("
+                        + MAX_BYTES + " bytes) but found " + maxBytes + " bytes");
+            }
+            if (maxRedirects < 0 || maxRedirects > 10) {
+                throw new IllegalArgumentException("expected a source redirect limit from 0 to 10 but found " + maxRedirects);
+            }
+        }
+    }
+
     public ServerConfig {
         Objects.requireNonNull(address, "address");
         if (registry == null && registrySource == null) {
             throw new NullPointerException("registry");
         }
-        Objects.requireNonNull(policy, "policy");
+        if (policy == null && (registrySource == null || registrySource.policyUrl() == null)) {
+            throw new NullPointerException("policy");
+        }
+        if (policy != null && registrySource != null && registrySource.policyUrl() != null) {
+            throw new IllegalArgumentException("expected the policy package as a file or a URL, not both: " + policy + " and "
+                    + SourceUrl.parse(registrySource.policyUrl()));
+        }
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(reloadDebounce, "reloadDebounce");
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
@@ -186,7 +259,11 @@ public record ServerConfig(
     }
 
 
-    /** The defaults (see the class description) for serving the snapshot pulled from {@code source} with {@code policy}. */
+    /**
+     * The defaults (see the class description) for serving the snapshot pulled from {@code source}
+     * with {@code policy} ({@code null} when the source pulls the policy too, see
+     * {@link RegistrySource#policyUrl()}).
+     */
     public static ServerConfig defaults(RegistrySource source, Path policy) {
         return defaults(null, policy, Objects.requireNonNull(source, "source"));
     }

@@ -20,15 +20,41 @@ import java.time.Instant;
 final class SnapshotCache {
     static final String SNAPSHOT = "registry.json";
     static final String SIGNATURE = "registry.json.sig";
+    static final String POLICY = "policy.md";
+    static final String POLICY_SIGNATURE = "policy.md.sig";
 
     /** A cached pair: the snapshot, its signature (null if the source had none) and when it was last confirmed. */
     record Cached(byte[] snapshot, byte[] signature, Instant confirmedAt) {
     }
 
     private final Path dir;
+    private final String snapshotName;
+    private final String signatureName;
 
+    /** The snapshot's cache in {@code dir}. */
     SnapshotCache(Path dir) {
+        this(dir, SNAPSHOT, SIGNATURE);
+    }
+
+    private SnapshotCache(Path dir, String snapshotName, String signatureName) {
         this.dir = dir;
+        this.snapshotName = snapshotName;
+        this.signatureName = signatureName;
+    }
+
+    /** The pulled policy package's cache in {@code dir}, beside the snapshot's ({@code --policy URL}). */
+    static SnapshotCache forPolicy(Path dir) {
+        return new SnapshotCache(dir, POLICY, POLICY_SIGNATURE);
+    }
+
+    /** The cached content's file. */
+    Path file() {
+        return dir.resolve(snapshotName);
+    }
+
+    /** The cached signature's file. */
+    Path signatureFile() {
+        return dir.resolve(signatureName);
     }
 
     Path dir() {
@@ -43,16 +69,16 @@ final class SnapshotCache {
     void write(byte[] snapshot, byte[] signature) throws IOException {
         Files.createDirectories(dir);
         if (signature == null) {
-            Files.deleteIfExists(dir.resolve(SIGNATURE));
+            Files.deleteIfExists(signatureFile());
         } else {
-            replace(SIGNATURE, signature);
+            replace(signatureName, signature);
         }
-        replace(SNAPSHOT, snapshot);
+        replace(snapshotName, snapshot);
     }
 
     /** Marks the cached pair as confirmed now (a 304 for the version in service). */
     void touch() throws IOException {
-        Path snapshot = dir.resolve(SNAPSHOT);
+        Path snapshot = file();
         if (Files.exists(snapshot)) {
             Files.setLastModifiedTime(snapshot, java.nio.file.attribute.FileTime.from(Instant.now()));
         }
@@ -64,10 +90,10 @@ final class SnapshotCache {
      * @throws IOException when there is no cached snapshot or it cannot be read
      */
     Cached read(long maxBytes) throws IOException {
-        Path snapshot = dir.resolve(SNAPSHOT);
+        Path snapshot = file();
         Instant confirmed = Files.getLastModifiedTime(snapshot).toInstant();
         byte[] bytes = readAll(snapshot, maxBytes);
-        Path sig = dir.resolve(SIGNATURE);
+        Path sig = signatureFile();
         byte[] signature = Files.exists(sig) ? readAll(sig, UrlSource.MAX_SIGNATURE_BYTES) : null;
         return new Cached(bytes, signature, confirmed);
     }

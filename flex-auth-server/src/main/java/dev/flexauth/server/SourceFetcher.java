@@ -162,7 +162,7 @@ final class SourceFetcher {
                 }
                 if (hop + 1 > options.maxRedirects()) {
                     throw new FetchException("more than " + options.maxRedirects() + " redirects fetching " + url + " (the last"
-                            + " to " + next + "); point the source URL at the final location");
+                            + " to " + next + "); point the source URL at the final location, or raise --source-max-redirects");
                 }
                 at = next;
                 continue;
@@ -199,7 +199,7 @@ final class SourceFetcher {
         } catch (TimeoutException e) {
             answer.cancel(true);
             throw new FetchException("no complete answer from " + url + " within " + options.readTimeout().toMillis()
-                    + " ms; check the source server and the network");
+                    + " ms (--source-read-timeout); check the source server and the network");
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
@@ -210,14 +210,14 @@ final class SourceFetcher {
             Throwable cause = e.getCause();
             if (cause instanceof TooLarge) {
                 throw new FetchException(url + " answered more than " + maxBytes + " bytes ("
-                        + ((TooLarge) cause).what + "); the source is not what was expected, or raise the size cap");
+                        + ((TooLarge) cause).what + "); the source is not what was expected, or raise the size cap (--source-max-bytes)");
             }
             if (cause instanceof HttpConnectTimeoutException) {
-                throw new FetchException("cannot connect to " + url + " within " + options.connectTimeout().toMillis() + " ms");
+                throw new FetchException("cannot connect to " + url + " within " + options.connectTimeout().toMillis() + " ms (--source-connect-timeout)");
             }
             if (cause instanceof HttpTimeoutException) {
                 throw new FetchException("no answer from " + url + " within " + options.readTimeout().toMillis()
-                        + " ms; check the source server and the network");
+                        + " ms (--source-read-timeout); check the source server and the network");
             }
             String detail = cause == null ? "" : cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + url.scrub(cause.getMessage()));

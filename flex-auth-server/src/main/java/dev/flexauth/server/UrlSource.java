@@ -40,6 +40,7 @@ final class UrlSource {
     }
 
     private final SourceUrl url;
+    private final String what;
     private final SourceUrl signatureUrl;
     private final SourceFetcher fetcher;
     private final SignatureCheck check;
@@ -58,10 +59,20 @@ final class UrlSource {
      * @throws IllegalArgumentException for a plain http URL without a check
      */
     UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery) {
+        this(url, fetcher, check, retryPause, fullFetchEvery, "--registry", "snapshot");
+    }
+
+    /**
+     * As above, for what {@code option} names ({@code --registry} or {@code --policy}); {@code what}
+     * is how messages call the content ("snapshot", "policy package").
+     */
+    UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery, String option,
+            String what) {
         if (check == null && url.plainHttp()) {
-            throw new IllegalArgumentException("--registry " + url + " is plain http, where anyone on the path can change"
-                    + " the snapshot: give --registry-signers so only a signed snapshot is loaded, or use https");
+            throw new IllegalArgumentException(option + " " + url + " is plain http, where anyone on the path can change"
+                    + " the " + what + ": give --registry-signers so only a signed " + what + " is loaded, or use https");
         }
+        this.what = what;
         this.url = url;
         this.signatureUrl = url.withPathSuffix(".sig");
         this.fetcher = fetcher;
@@ -123,9 +134,9 @@ final class UrlSource {
             SourceFetcher.Result again = fetcher.fetch(url, SourceFetcher.Validators.NONE);
             snapshot = again;
         }
-        throw new FetchException("the snapshot at " + url + " and its signature at " + signatureUrl + " do not verify together"
+        throw new FetchException("the " + what + " at " + url + " and its signature at " + signatureUrl + " do not verify together"
                 + " after " + PAIR_ATTEMPTS + " attempts (" + why + "); the pair in service keeps serving. If a publication is"
-                + " in progress the next poll picks it up; otherwise publish the snapshot and its .sig together");
+                + " in progress the next poll picks it up; otherwise publish the " + what + " and its .sig together");
     }
 
     private void pause() throws FetchException {

@@ -201,4 +201,129 @@ class NginxSourceTest {
                 () -> assertTrue(p3.changed(), "every third poll is a full fetch and compares the content"),
                 () -> assertArrayEquals(snapshot("adm-exampla"), p3.pair().snapshot()));
     }
+
+    /** Publishes a signed fixture (and its .sig, second) as {@code name}, like a sync job. */
+    private void publishSigned(String fixture, String name, Instant mtime) throws IOException {
+        write(name, Files.readAllBytes(SignedRegistryTest.SIGNING.resolve(fixture)), mtime);
+        write(name + ".sig", Files.readAllBytes(SignedRegistryTest.SIGNING.resolve(fixture + ".sig")), mtime);
+    }
+
+    /** A server pulling both the snapshot and the policy package from this nginx, signatures required. */
+    private TestServer pullingBoth() throws ServerStartException {
+        return pullingBoth(null);
+    }
+
+    /** As above, keeping the last pulled pair in {@code cacheDir} (null: none). */
+    private TestServer pullingBoth(Path cacheDir) throws ServerStartException {
+        String base = "http://127.0.0.1:" + port + "/etag/";
+        return TestServer.start(ServerConfig.defaults(new ServerConfig.RegistrySource(base + "registry.json", null, null,
+                        ServerConfig.RegistrySource.DEFAULT_POLL, null, cacheDir).withPolicyUrl(base + "policy.md"), null)
+                .withAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).withReadTimeout(TestServer.READ_TIMEOUT)
+                .withWatchFiles(false).withReloadOnSighup(false).withWorkerThreads(4)
+                .withRegistrySigners(SignedRegistryTest.SIGNERS));
+    }
+
+    @Test
+    void aPulledPolicyIsPolledWithTheSnapshotAndABrokenOneKeepsTheLastGoodPair() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T04:00:00Z");
+        publishSigned("registry_production.json", "registry.json", t0);
+        publishSigned("policy_package.md", "policy.md", t0);
+        try (TestServer server = pullingBoth()) {
+            com.fasterxml.jackson.databind.JsonNode h = server.get("/healthz").json();
+            assertEquals("2026.06.23", h.path("policy").path("version").asText(), h.toString());
+            assertEquals("http://127.0.0.1:" + port + "/etag/policy.md", h.path("policy").path("pull").path("url").asText());
+            assertEquals("allow", server.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+
+            // The next policy lands on the next poll, with the snapshot in service.
+            publishSigned("policy_package_next.md", "policy.md", t0.plusSeconds(60));
+            h = server.awaitHealth(j -> j.path("policy").path("version").asText().equals("2026.06.24"));
+            assertEquals("source", h.path("last_reload").path("trigger").asText(), h.toString());
+            String registry = h.path("registry").path("digest").asText();
+
+            // A broken policy, validly signed: refused; the last good pair keeps serving.
+            publishSigned("policy_package_broken.md", "policy.md", t0.plusSeconds(120));
+            h = server.awaitHealth(j -> j.path("last_reload").path("result").asText().equals("rejected"));
+            assertEquals("2026.06.24", h.path("policy").path("version").asText(), h.toString());
+            assertEquals("degraded", h.path("status").asText(), h.toString());
+            assertTrue(h.path("last_reload").path("errors").toString().contains("no_such_reason"), h.toString());
+            assertEquals("allow", server.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+
+            // A new snapshot still lands, with the last good policy, while the broken one is published.
+            publishSigned("registry_bridge_removed.json", "registry.json", t0.plusSeconds(180));
+            h = server.awaitHealth(j -> !j.path("registry").path("digest").asText().equals(registry));
+            assertEquals("2026.06.24", h.path("policy").path("version").asText(), h.toString());
+            assertTrue(h.path("policy").path("pull").path("latest_refused").asBoolean(), h.toString());
+            assertEquals("degraded", h.path("status").asText(), h.toString());
+            String metrics = server.get("/metrics").body();
+            assertTrue(metrics.contains("\nflexauth_policy_source_latest_refused 1\n"), metrics);
+            assertTrue(metrics.contains("\nflexauth_policy_source_up{url=\"http://127.0.0.1:" + port + "/etag/policy.md\"} 1\n"),
+                    metrics);
+            assertEquals("deny", server.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+
+            // The policy fixed: the latest pair loads.
+            publishSigned("policy_package.md", "policy.md", t0.plusSeconds(240));
+            // (Still degraded: the package's Examples name the revoked actor.)
+            server.awaitHealth(j -> j.path("policy").path("version").asText().equals("2026.06.23")
+                    && !j.path("policy").path("pull").path("latest_refused").asBoolean());
+        }
+    }
+
+    @Test
+    void aPulledPolicyWhoseSignatureDoesNotVerifyIsNeverLoaded() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T04:00:00Z");
+        publishSigned("registry_production.json", "registry.json", t0);
+        publishSigned("policy_package.md", "policy.md", t0);
+        try (TestServer server = pullingBoth()) {
+            // The next policy with the old policy's signature: a forgery as far as the server can tell.
+            write("policy.md", Files.readAllBytes(SignedRegistryTest.SIGNING.resolve("policy_package_next.md")), t0.plusSeconds(60));
+            com.fasterxml.jackson.databind.JsonNode h = server.awaitHealth(
+                    j -> j.path("policy").path("pull").path("last_error").asText().contains("do not verify together"));
+            assertEquals("2026.06.23", h.path("policy").path("version").asText(), h.toString());
+            assertEquals("degraded", h.path("status").asText(), h.toString());
+        }
+        // At start, an unsigned policy is a start error naming --policy.
+        Files.delete(dir.resolve("html/policy.md.sig"));
+        ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class, this::pullingBoth);
+        assertTrue(e.problems().get(0).startsWith("--policy http://127.0.0.1:" + port + "/etag/policy.md: "), e.problems().toString());
+    }
+
+    @Test
+    void aPulledPolicyOverPlainHttpWithoutSignersIsRefusedAtStart() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T04:00:00Z");
+        publishSigned("registry_production.json", "registry.json", t0);
+        publishSigned("policy_package.md", "policy.md", t0);
+        String base = "http://127.0.0.1:" + port + "/etag/";
+        ServerConfig c = ServerConfig.defaults(ServerConfig.RegistrySource.of(base + "registry.json").withPolicyUrl(base + "policy.md"),
+                null).withAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).withWatchFiles(false).withReloadOnSighup(false);
+        ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class, () -> TestServer.start(c));
+        assertTrue(e.problems().toString().contains("is plain http, where anyone on the path can change the"), e.problems().toString());
+    }
+
+    @Test
+    void withACacheDirAReplicaRestartedDuringAnOutageStartsFromTheLastPulledPolicyAndSnapshot() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T04:00:00Z");
+        publishSigned("registry_production.json", "registry.json", t0);
+        publishSigned("policy_package.md", "policy.md", t0);
+        Path cache = dir.resolve("cache");
+        try (TestServer server = pullingBoth(cache)) {
+            publishSigned("policy_package_next.md", "policy.md", t0.plusSeconds(60));
+            server.awaitHealth(j -> j.path("policy").path("version").asText().equals("2026.06.24"));
+        }
+        assertArrayEquals(Files.readAllBytes(SignedRegistryTest.SIGNING.resolve("policy_package_next.md")),
+                Files.readAllBytes(cache.resolve("policy.md")));
+        nginx.destroy();
+        assertTrue(nginx.waitFor(30, TimeUnit.SECONDS), "nginx stopped");
+        try (TestServer restarted = pullingBoth(cache)) {
+            com.fasterxml.jackson.databind.JsonNode h = restarted.get("/healthz").json();
+            assertEquals("2026.06.24", h.path("policy").path("version").asText(), h.toString());
+            assertEquals("allow", restarted.check(SignedRegistryTest.BRIDGE).json().path("effect").asText());
+            assertTrue(restarted.serverLog().contains("the policy source cannot be reached at start"), restarted.serverLog());
+        }
+        // A cached policy that does not verify is refused like a forged one.
+        Files.writeString(cache.resolve("policy.md"), "# tampered\n", StandardCharsets.UTF_8);
+        ServerStartException e = org.junit.jupiter.api.Assertions.assertThrows(ServerStartException.class,
+                () -> pullingBoth(cache));
+        assertTrue(e.problems().toString().contains("and the policy package in --cache-dir " + cache + " does not verify"),
+                e.problems().toString());
+    }
 }

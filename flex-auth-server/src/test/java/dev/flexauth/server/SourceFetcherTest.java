@@ -123,7 +123,7 @@ class SourceFetcherTest {
                 () -> fetcher.fetch(url("/chunked.json"), SourceFetcher.Validators.NONE));
         assertAll(
                 () -> assertEquals(origin.url("/big.json") + " answered more than 1024 bytes (Content-Length 4096); the source is"
-                        + " not what was expected, or raise the size cap", declared.getMessage()),
+                        + " not what was expected, or raise the size cap (--source-max-bytes)", declared.getMessage()),
                 () -> assertTrue(streamed.getMessage().startsWith(origin.url("/chunked.json") + " answered more than 1024 bytes"
                         + " (at least "), streamed.getMessage()));
     }
@@ -146,7 +146,7 @@ class SourceFetcherTest {
                 () -> assertEquals("redirect loop fetching " + origin.url("/a") + ": " + origin.url("/a") + " was already visited;"
                         + " fix the source's redirects", loop.getMessage()),
                 () -> assertEquals("more than 3 redirects fetching " + origin.url("/1") + " (the last to " + origin.url("/final.json")
-                        + "); point the source URL at the final location", chain.getMessage()));
+                        + "); point the source URL at the final location, or raise --source-max-redirects", chain.getMessage()));
     }
 
     @Test
@@ -158,7 +158,7 @@ class SourceFetcherTest {
         origin.stall("/slow.json", 20_000);
         FetchException e = assertThrows(FetchException.class, () -> quick.fetch(url("/slow.json"), SourceFetcher.Validators.NONE));
         assertTrue(e.getMessage().matches("no (complete )?answer from " + java.util.regex.Pattern.quote(origin.url("/slow.json"))
-                + " within 500 ms; check the source server and the network"), e.getMessage());
+                + " within 500 ms \\(--source-read-timeout\\); check the source server and the network"), e.getMessage());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * A stand-in for {@code flex-auth serve} in subprocess tests (crash, SIGHUP, secrets in the server
- * log): the same options as the CLI's serve command, mapped onto {@link ServerConfig}, with a
+ * log, a replica of the fleet killed; {@code --registry} may be a URL): the same options as the CLI's serve command, mapped onto {@link ServerConfig}, with a
  * shutdown hook that stops the server on SIGTERM and then exits 0. Exit 1 when the server cannot
  * start, 2 on a usage error.
  */
@@ -34,7 +34,10 @@ final class ServeMain {
                 System.exit(2);
             }
         }
-        ServerConfig c = ServerConfig.defaults(Path.of(o.get("--registry")), Path.of(o.get("--policy")))
+        String registry = o.get("--registry");
+        ServerConfig c = (ServerConfig.RegistrySource.isUrl(registry)
+                ? ServerConfig.defaults(ServerConfig.RegistrySource.of(registry), Path.of(o.get("--policy")))
+                : ServerConfig.defaults(Path.of(registry), Path.of(o.get("--policy"))))
                 .withWatchFiles(!o.containsKey("--no-watch"))
                 .withReloadOnSighup(!o.containsKey("--no-sighup"))
                 .withLogFsync(o.containsKey("--log-fsync"));
@@ -45,6 +48,12 @@ final class ServeMain {
         }
         if (o.containsKey("--log")) {
             c = c.withLog(Path.of(o.get("--log")));
+        }
+        if (o.containsKey("--registry-signers")) {
+            c = c.withRegistrySigners(Path.of(o.get("--registry-signers")));
+        }
+        if (o.containsKey("--instance-id")) {
+            c = c.withInstanceId(o.get("--instance-id"));
         }
         if (o.containsKey("--token-file")) {
             c = c.withTokenFile(Path.of(o.get("--token-file")));

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * test classpath), so that it can be killed with SIGKILL, sent SIGHUP, and have its whole output
  * (the server log) and its descriptors read from outside. Thread-safe.
  */
-final class ServedProcess implements AutoCloseable {
+public final class ServedProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on https?://[^ ]+:([0-9]+) ");
 
     private final Process process;
@@ -37,7 +37,7 @@ final class ServedProcess implements AutoCloseable {
      * Starts {@code serve} with the given options and JVM options, and waits (at most 60 s) until it
      * says where it listens.
      */
-    static ServedProcess start(List<String> jvmOptions, List<String> serveOptions) {
+    public static ServedProcess start(List<String> jvmOptions, List<String> serveOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -90,11 +90,11 @@ final class ServedProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -103,7 +103,7 @@ final class ServedProcess implements AutoCloseable {
     }
 
     /** Everything the process wrote (its server log), so far. */
-    String output() {
+    public String output() {
         return output.toString();
     }
 
@@ -123,13 +123,13 @@ final class ServedProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no final sync; what was written is what the kernel has. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         await();
     }
 
     /** SIGTERM: the graceful stop; returns the exit code. */
-    int terminate() {
+    public int terminate() {
         process.destroy();
         return await();
     }

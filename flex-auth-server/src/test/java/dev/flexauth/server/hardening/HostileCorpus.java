@@ -431,7 +431,11 @@ final class HostileCorpus {
                     () -> NODES.arrayNode().add(NODES.arrayNode())));
         } else if (!path.contains(".") && e != Endpoint.CHECK) {
             options.addAll(List.of(() -> NODES.textNode("iam:" + ACTORS.get(0).id()), () -> NODES.numberNode(1),
-                    NODES::arrayNode, () -> NODES.booleanNode(true), () -> NODES.arrayNode().add(original), NODES::nullNode));
+                    NODES::arrayNode, () -> NODES.booleanNode(true), () -> NODES.arrayNode().add(original)));
+            if (!path.equals("context")) {
+                // "context": null is an absent context (AuthZEN 1.0, issue 19): a valid request, not a mutation.
+                options.add(NODES::nullNode);
+            }
         } else {
             options.addAll(List.of(() -> NODES.numberNode(0), () -> NODES.numberNode(1), () -> NODES.numberNode(-1),
                     () -> NODES.numberNode(1.5), () -> NODES.booleanNode(true), () -> NODES.booleanNode(false),

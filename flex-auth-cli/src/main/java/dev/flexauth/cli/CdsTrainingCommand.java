@@ -64,7 +64,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
             exchange(at, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             Example first = engine.policy().examples().isEmpty() ? null : engine.policy().examples().get(0);
             if (first != null) {
-                byte[] body = Json.MAPPER.writeValueAsBytes(first.request());
+                byte[] body = Json.writeBytes(first.request());
                 exchange(at, "POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n" + new String(body, StandardCharsets.UTF_8));
             }

@@ -1,6 +1,5 @@
 package dev.flexauth.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.Json;
@@ -191,11 +190,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         o.put("error", m.code());
         o.put("message", m.message());
         o.put("problems", m.problems());
-        try {
-            return Json.MAPPER.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings and numbers always serialize", e);
-        }
+        return Json.write(o);
     }
 
     /** Whether {@code option} was given to the command or any of its parents. */

@@ -114,7 +114,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
                 o.put("ok", failures.isEmpty() && broken.isEmpty());
                 o.set("properties", propertiesJson(properties, broken));
             }
-            out.println(Json.MAPPER.writeValueAsString(o));
+            out.println(Json.write(o));
         } else {
             out.print(human(registry, pkg, results, failures, signer, properties));
             if (!properties.isEmpty()) {
@@ -129,7 +129,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
     }
 
     private ObjectNode propertiesJson(List<PropertyResult> properties, List<PropertyResult> broken) throws Exception {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         PropertyResult first = properties.get(0);
         o.put("held", properties.size() - broken.size());
         o.put("failed", broken.size());
@@ -143,7 +143,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
             f.put("line", p.property().pos().line());
             f.put("property", p.property().name());
             f.put("text", p.property().text());
-            f.set("counterexample", Json.MAPPER.readTree(PropertyReport.request(p)));
+            f.set("counterexample", Json.readTree(PropertyReport.request(p)));
             f.put("effect", p.decision().effect().label());
             f.put("reason", p.decision().reason());
         }
@@ -191,7 +191,7 @@ final class LoadRegistryCommand implements Callable<Integer> {
 
     private ObjectNode json(Registry r, PolicyPackage pkg, List<ExampleResult> results, List<ExampleResult> failures,
             Signer signer) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("ok", failures.isEmpty());
         o.put("file", file.toString());
         o.put("format", RegistryLoader.FORMAT);

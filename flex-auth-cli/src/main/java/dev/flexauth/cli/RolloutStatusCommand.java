@@ -201,7 +201,7 @@ final class RolloutStatusCommand implements Callable<Integer> {
     private Row row(String name, int status, byte[] body) {
         JsonNode h;
         try {
-            h = Json.MAPPER.readTree(body);
+            h = Json.readTree(body);
         } catch (IOException e) {
             return failed(name, "not flex-auth (HTTP " + status + ", /healthz is not JSON)");
         }

@@ -73,7 +73,7 @@ class SearchCommand implements Callable<Integer> {
             m.put("field", field);
             m.put("values", result.values());
             m.put("unlisted_allowed", result.othersAllowed());
-            out.println(Json.MAPPER.writeValueAsString(m));
+            out.println(Json.write(m));
             return 0;
         }
         result.values().forEach(out::println);
@@ -88,13 +88,13 @@ class SearchCommand implements Callable<Integer> {
         byte[] body = request.getBytes(StandardCharsets.UTF_8);
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body);
+            node = Json.readTree(body);
         } catch (IOException e) {
             node = null; // RequestJson says what is wrong, in the words check uses
         }
         if (node instanceof ObjectNode && !node.has(field)) {
             // A placeholder for the searched field, so that a required one does not make the request invalid.
-            body = Json.MAPPER.writeValueAsBytes(((ObjectNode) node.deepCopy()).put(field, "-"));
+            body = Json.writeBytes(((ObjectNode) node.deepCopy()).put(field, "-"));
         }
         Request r = RequestJson.read(body, engine.policy().request());
         Map<String, Object> fixed = new LinkedHashMap<>(r.toMap());

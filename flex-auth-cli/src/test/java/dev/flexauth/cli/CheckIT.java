@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class CheckIT {
     void jsonIsTheServersDecisionEnvelope() throws Exception {
         Cli.Result r = Cli.run("check", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--json", "--explain",
                 "--request", "{\"actor\":\"agt-state-hub-bridge\",\"subject\":\"iam:adm-example\",\"action\":\"ssh.sign\"}");
-        JsonNode o = Json.MAPPER.readTree(r.out());
+        JsonNode o = TestJson.MAPPER.readTree(r.out());
         assertAll(r.toString(),
                 () -> assertEquals(0, r.exit()),
                 () -> assertTrue(o.get("decision_id").asText().matches("decision:[0-9a-f]{16}")),
@@ -82,7 +82,7 @@ class CheckIT {
     void anUnknownFieldIsAnInvalidRequest() throws Exception {
         Cli.Result r = Cli.run("check", "--registry", Cli.REGISTRY, "--policy", Cli.POLICY, "--json",
                 "--request", "{\"actor\":\"adm-example\",\"subject\":\"adm-example\",\"action\":\"ssh.sign\",\"ttl\":1}");
-        JsonNode o = Json.MAPPER.readTree(r.out());
+        JsonNode o = TestJson.MAPPER.readTree(r.out());
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals(List.of("error: invalid request: unknown field \"ttl\"; the policy's request fields are "

@@ -3,8 +3,8 @@ package dev.flexauth.cli;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.registry.RegistryLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class LoadRegistryIT {
                         + "Registry table and run its examples", plain.outLines().get(plain.outLines().size() - 1)),
                 () -> assertEquals(0, json.exit()),
                 () -> assertEquals("not checked: give --policy POLICY to check each entity against the package's "
-                        + "Registry table and run its examples", Json.MAPPER.readTree(json.out()).get("not_checked").asText()),
+                        + "Registry table and run its examples", TestJson.MAPPER.readTree(json.out()).get("not_checked").asText()),
                 () -> assertEquals(1, gated.exit()),
                 () -> assertEquals(List.of(file + ": entities.actor[0]: missing attribute \"principal\" (string), "
                         + "which the policy's Registry table declares"), gated.errLines()));
@@ -68,7 +68,7 @@ class LoadRegistryIT {
         Cli.Result r = Cli.run("load-registry", "--file", Cli.REGISTRY, "--policy", Cli.FIXTURE_DIR + "policy_hard_coded_ttl.md");
         Cli.Result j = Cli.run("load-registry", "--file", Cli.REGISTRY, "--policy", Cli.FIXTURE_DIR + "policy_hard_coded_ttl.md",
                 "--json");
-        JsonNode o = Json.MAPPER.readTree(j.out());
+        JsonNode o = TestJson.MAPPER.readTree(j.out());
         assertAll(r + "\n" + j,
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals(List.of("examples    15 passed, 0 failed",
@@ -91,7 +91,7 @@ class LoadRegistryIT {
     @Test
     void jsonOutputCarriesTheSameSummary() throws Exception {
         Cli.Result r = Cli.run("load-registry", "--file", Cli.REGISTRY, "--policy", Cli.POLICY, "--json");
-        JsonNode o = Json.MAPPER.readTree(r.out());
+        JsonNode o = TestJson.MAPPER.readTree(r.out());
         assertAll(r.toString(),
                 () -> assertEquals(0, r.exit()),
                 () -> assertEquals(true, o.get("ok").asBoolean()),
@@ -122,16 +122,16 @@ class LoadRegistryIT {
         Cli.Result r = Cli.run("load-registry", "--file", Cli.FIXTURE_DIR + "registry_backup_removed.json", "--policy", Cli.POLICY, "--json");
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
-                () -> assertEquals(false, Json.MAPPER.readTree(r.out()).get("ok").asBoolean()),
-                () -> assertEquals(3, Json.MAPPER.readTree(r.out()).at("/examples/failed").asInt()),
-                () -> assertEquals("unknown_actor_resource", Json.MAPPER.readTree(r.out()).at("/examples/failures/0/reason").asText()));
+                () -> assertEquals(false, TestJson.MAPPER.readTree(r.out()).get("ok").asBoolean()),
+                () -> assertEquals(3, TestJson.MAPPER.readTree(r.out()).at("/examples/failed").asInt()),
+                () -> assertEquals("unknown_actor_resource", TestJson.MAPPER.readTree(r.out()).at("/examples/failures/0/reason").asText()));
     }
 
     @Test
     void jsonFailureNamesEachProblemWithItsPathAndCode() throws Exception {
         Cli.Result r = Cli.run(Cli.FIXTURES, "", "load-registry", "--file", "registry_kind_actors.json", "--policy",
                 Cli.ROOT.resolve(Cli.POLICY).toString(), "--json");
-        JsonNode o = Json.MAPPER.readTree(r.out());
+        JsonNode o = TestJson.MAPPER.readTree(r.out());
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals("invalid_input", o.get("error").asText()),
@@ -147,7 +147,7 @@ class LoadRegistryIT {
     void jsonFailureOfABrokenPolicyGivesLineAndColumn() throws Exception {
         Cli.Result r = Cli.run(Cli.FIXTURES, "", "load-registry", "--file", Cli.ROOT.resolve(Cli.REGISTRY).toString(),
                 "--policy", "policy_unknown_field.md", "--json");
-        JsonNode o = Json.MAPPER.readTree(r.out());
+        JsonNode o = TestJson.MAPPER.readTree(r.out());
         assertAll(r.toString(),
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals("policy_unknown_field.md", o.at("/problems/0/file").asText()),

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class NewcomerMistakesIT {
     void swappedFilesAreNamedAsSwapped() throws Exception {
         Cli.Result r = Cli.run("check", "--registry", Cli.POLICY, "--policy", Cli.REGISTRY, "--request", REQUEST);
         Cli.Result json = Cli.run("check", "--registry", Cli.POLICY, "--policy", Cli.REGISTRY, "--request", REQUEST, "--json");
-        JsonNode o = Json.MAPPER.readTree(json.out());
+        JsonNode o = TestJson.MAPPER.readTree(json.out());
         assertAll(r + "\n" + json,
                 () -> assertEquals(1, r.exit()),
                 () -> assertEquals(List.of(NOT_A_POLICY, NOT_A_SNAPSHOT, SWAPPED), r.errLines()),

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,14 +57,14 @@ class RequireExamplesIT {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> healthy = ServeIT.awaitHealthy(http, port);
             String backup = "{\"actor\":\"atm-backup-daily\",\"subject\":\"iam:atm-backup-daily\",\"action\":\"ssh.sign\",\"ttl_hours\":8}";
-            String before = Json.MAPPER.readTree(ServeIT.check(http, port, backup).body()).get("reason").asText();
+            String before = TestJson.MAPPER.readTree(ServeIT.check(http, port, backup).body()).get("reason").asText();
 
             // The inventory drops the backup actor; three Examples still name it, so the new pair fails them.
             Path next = dir.resolve("next.json");
             Files.copy(Cli.FIXTURES.resolve("registry_backup_removed.json"), next);
             Files.move(next, registry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             JsonNode health = awaitExamplesFailed(http, port);
-            String after = Json.MAPPER.readTree(ServeIT.check(http, port, backup).body()).get("reason").asText();
+            String after = TestJson.MAPPER.readTree(ServeIT.check(http, port, backup).body()).get("reason").asText();
             assertAll(Files.readString(err),
                     () -> assertEquals(200, healthy.statusCode()),
                     () -> assertEquals("signing_policy_matched", before),
@@ -83,7 +83,7 @@ class RequireExamplesIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = Json.MAPPER.readTree(http.send(get, HttpResponse.BodyHandlers.ofString()).body());
+            last = TestJson.MAPPER.readTree(http.send(get, HttpResponse.BodyHandlers.ofString()).body());
             if (last.at("/examples/failed").asInt() > 0) {
                 return last;
             }

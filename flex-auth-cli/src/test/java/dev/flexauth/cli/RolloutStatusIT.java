@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -142,6 +142,6 @@ class RolloutStatusIT {
     private static JsonNode healthz(int port) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.MAPPER.readTree(r.body());
+        return TestJson.MAPPER.readTree(r.body());
     }
 }

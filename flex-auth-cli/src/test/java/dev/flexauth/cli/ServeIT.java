@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +52,8 @@ class ServeIT {
                     HttpResponse.BodyHandlers.ofString());
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve did not stop within 60 s of SIGTERM");
-            JsonNode allowed = Json.MAPPER.readTree(allow.body());
-            JsonNode denied = Json.MAPPER.readTree(deny.body());
+            JsonNode allowed = TestJson.MAPPER.readTree(allow.body());
+            JsonNode denied = TestJson.MAPPER.readTree(deny.body());
             Cli.Result verified = Cli.run(dir, "", "verify-log", log.getFileName().toString());
             assertAll(Files.readString(err),
                     () -> assertEquals(200, health.statusCode()),
@@ -64,7 +64,7 @@ class ServeIT {
                     () -> assertEquals("deny", denied.get("effect").asText()),
                     () -> assertEquals("ttl_out_of_bounds", denied.get("reason").asText()),
                     () -> assertEquals("https://flex-auth.example.com",
-                            Json.MAPPER.readTree(metadata.body()).get("issuer").asText(), metadata.body()),
+                            TestJson.MAPPER.readTree(metadata.body()).get("issuer").asText(), metadata.body()),
                     () -> assertEquals(0, p.exitValue()),
                     () -> assertTrue(Files.readString(err).contains("flex-auth: stopped"), "the server logs its graceful stop"),
                     () -> assertEquals(List.of("ok: 2 lines verified (seq 1..2, starting at genesis)"), verified.outLines()));

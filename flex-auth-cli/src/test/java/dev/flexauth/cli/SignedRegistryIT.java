@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class SignedRegistryIT {
                 () -> assertEquals("signed by  " + SIGNER + " of " + SIGNERS, r.outLines().get(6)));
 
         Cli.Result j = Cli.run("load-registry", "--file", SIGNED, "--registry-signers", SIGNERS, "--policy", Cli.POLICY, "--json");
-        JsonNode o = Json.MAPPER.readTree(j.out());
+        JsonNode o = TestJson.MAPPER.readTree(j.out());
         assertAll(j.toString(),
                 () -> assertEquals(0, j.exit()),
                 () -> assertEquals(SIGNED + ".sig", o.at("/signature/file").asText()),

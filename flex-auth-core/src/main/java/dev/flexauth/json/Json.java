@@ -3,8 +3,11 @@ package dev.flexauth.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.reason.RequestCode;
 import dev.flexauth.registry.StringList;
@@ -29,10 +32,48 @@ public final class Json {
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** A mapper on the same factory, for tools and tests that want trees. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
+    /** A mapper on the same factory; not public, so every JSON flex-auth writes goes through this package. */
+    static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
 
     private Json() {
+    }
+
+    /** A new, empty JSON object to fill and then {@link #write}. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** {@code value} (a tree, a map, a list or a scalar) as compact JSON text. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code value} as compact JSON in UTF-8. */
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads one JSON document into a tree, with this factory's limits (nesting, string and number
+     * lengths) and duplicate-member detection.
+     *
+     * @throws JsonProcessingException if the text is not one well-formed JSON document within the limits
+     */
+    public static JsonNode readTree(String json) throws JsonProcessingException {
+        return MAPPER.readTree(json);
+    }
+
+    /** As {@link #readTree(String)}, from UTF-8 bytes. */
+    public static JsonNode readTree(byte[] json) throws IOException {
+        return MAPPER.readTree(json);
     }
 
     /**

@@ -3,10 +3,10 @@ package dev.flexauth.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import dev.flexauth.TestFiles;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
-import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
@@ -93,7 +93,7 @@ class OpsWardenPropertiesTest {
             if (r.holds()) {
                 out.add(r.property().name() + ": holds, " + (r.proven() ? "proven" : "not proven") + " over " + r.cases() + " cases");
             } else {
-                out.add(r.property().name() + ": fails on " + Json.MAPPER.writeValueAsString(r.counterexample().toMap()) + ": "
+                out.add(r.property().name() + ": fails on " + TestJson.MAPPER.writeValueAsString(r.counterexample().toMap()) + ": "
                         + r.decision().effect() + " " + r.decision().reason());
             }
         }

@@ -1,7 +1,7 @@
 package dev.flexauth.ops;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ record Containerfile(List<Stage> stages) {
         /** The exec-form (JSON array) arguments, e.g. of ENTRYPOINT or CMD. */
         List<String> execForm() {
             try {
-                JsonNode array = Json.MAPPER.readTree(args);
+                JsonNode array = TestJson.MAPPER.readTree(args);
                 if (!array.isArray()) {
                     throw new AssertionError("line " + line + ": expected the exec form [\"...\"] but found " + args);
                 }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.TestFiles;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
-import dev.flexauth.json.Json;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -245,10 +245,10 @@ class SmokeScriptTest {
 
     /** The production example engine with the snapshot's actor list changed by {@code edit}. */
     private static Engine engineWith(Consumer<ArrayNode> edit) throws Exception {
-        JsonNode doc = Json.MAPPER.readTree(Files.readAllBytes(TestFiles.opsWardenRegistry()));
+        JsonNode doc = TestJson.MAPPER.readTree(Files.readAllBytes(TestFiles.opsWardenRegistry()));
         edit.accept((ArrayNode) doc.path("entities").path("actor"));
         Path file = Files.createTempFile(tmp, "registry", ".json");
-        Files.write(file, Json.MAPPER.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+        Files.write(file, TestJson.MAPPER.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
         return EngineLoader.defaults().load(file, TestFiles.opsWardenPolicy());
     }
 

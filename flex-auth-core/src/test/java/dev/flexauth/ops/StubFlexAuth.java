@@ -1,5 +1,6 @@
 package dev.flexauth.ops;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -7,7 +8,6 @@ import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.DecisionJson;
-import dev.flexauth.json.Json;
 import dev.flexauth.json.RequestJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +65,7 @@ final class StubFlexAuth implements AutoCloseable {
     }
 
     private Answer health() {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = TestJson.MAPPER.createObjectNode();
         o.put("status", healthStatus == 200 ? "ok" : "unavailable");
         ObjectNode p = o.putObject("policy");
         p.put("package", engine.policy().name());
@@ -90,7 +90,7 @@ final class StubFlexAuth implements AutoCloseable {
             Decision d = engine.check(RequestJson.read(body, engine.policy().request()));
             return new Answer(200, new String(DecisionJson.envelope(d), StandardCharsets.UTF_8));
         } catch (RequestException e) {
-            return new Answer(400, "{\"error\":\"" + e.code().code() + "\",\"message\":" + Json.MAPPER.valueToTree(e.getMessage()) + "}");
+            return new Answer(400, "{\"error\":\"" + e.code().code() + "\",\"message\":" + TestJson.MAPPER.valueToTree(e.getMessage()) + "}");
         }
     }
 

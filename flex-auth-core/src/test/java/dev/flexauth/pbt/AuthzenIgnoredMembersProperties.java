@@ -2,13 +2,13 @@ package dev.flexauth.pbt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Request;
 import dev.flexauth.json.AuthzenJson;
-import dev.flexauth.json.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,7 +52,7 @@ class AuthzenIgnoredMembersProperties {
     @Property(tries = 1000)
     void unmappedMembersChangeNothing(@ForAll("seeds") long seed) throws Exception {
         Random r = new Random(seed);
-        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(BASE);
+        ObjectNode body = (ObjectNode) TestJson.MAPPER.readTree(BASE);
         List<String> places = List.copyOf(PLACES.keySet());
         for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
             String place = places.get(r.nextInt(places.size()));
@@ -62,7 +62,7 @@ class AuthzenIgnoredMembersProperties {
             }
             (place.isEmpty() ? body : objectAt(body, place)).set(name, value(r, 3));
         }
-        Request expected = read(Json.MAPPER.readTree(BASE));
+        Request expected = read(TestJson.MAPPER.readTree(BASE));
         Request actual = read(body);
         assertEquals(expected.toMap(), actual.toMap(), body::toString);
         Decision a = OpsWardenRequests.ENGINE.check(actual);
@@ -112,6 +112,6 @@ class AuthzenIgnoredMembersProperties {
     }
 
     private static Request read(JsonNode body) throws Exception {
-        return AuthzenJson.readEvaluation(Json.MAPPER.writeValueAsBytes(body), OpsWardenRequests.ENGINE.policy().request());
+        return AuthzenJson.readEvaluation(TestJson.MAPPER.writeValueAsBytes(body), OpsWardenRequests.ENGINE.policy().request());
     }
 }

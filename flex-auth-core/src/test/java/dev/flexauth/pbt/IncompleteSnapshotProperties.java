@@ -3,12 +3,12 @@ package dev.flexauth.pbt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flexauth.TestJson;
 import dev.flexauth.TestFiles;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.IncompatibleRegistryException;
 import dev.flexauth.engine.LoadException;
-import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.registry.Registry;
@@ -80,7 +80,7 @@ class IncompleteSnapshotProperties {
         doc.put("format_version", RegistryLoader.FORMAT_VERSION);
         doc.put("source", Map.of("system", "ops-warden", "generated_at", "2026-06-23T00:00:00Z"));
         doc.put("entities", Map.of("actor", c.actors()));
-        return Json.MAPPER.writeValueAsBytes(doc);
+        return TestJson.MAPPER.writeValueAsBytes(doc);
     }
 
     @Property(tries = 200)

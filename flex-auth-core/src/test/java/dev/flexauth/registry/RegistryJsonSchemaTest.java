@@ -3,13 +3,13 @@ package dev.flexauth.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.flexauth.TestFiles;
-import dev.flexauth.json.Json;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class RegistryJsonSchemaTest {
     }
 
     private static List<Error> validate(String json) throws Exception {
-        JsonNode node = Json.MAPPER.readTree(json);
+        JsonNode node = TestJson.MAPPER.readTree(json);
         return SCHEMA.validate(node);
     }
 

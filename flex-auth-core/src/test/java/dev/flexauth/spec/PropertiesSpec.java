@@ -3,10 +3,10 @@ package dev.flexauth.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flexauth.TestJson;
 import dev.flexauth.analysis.PropertyChecker;
 import dev.flexauth.analysis.PropertyResult;
 import dev.flexauth.engine.Engine;
-import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyPackage;
 import dev.flexauth.policy.PolicyReader;
@@ -74,7 +74,7 @@ class PropertiesSpec {
             if (r.holds()) {
                 sb.append("holds over ").append(r.cases());
             } else {
-                sb.append("fails: ").append(Json.MAPPER.writeValueAsString(r.counterexample().toMap())).append(" gets ")
+                sb.append("fails: ").append(TestJson.MAPPER.writeValueAsString(r.counterexample().toMap())).append(" gets ")
                         .append(r.decision().effect()).append(' ').append(r.decision().reason()).append(", over ").append(r.cases());
             }
             sb.append(r.method() == PropertyResult.Method.RANDOM ? " random cases" : " cases");

@@ -3,13 +3,13 @@ package dev.flexauth.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.AuthzenJson;
-import dev.flexauth.json.Json;
 import dev.flexauth.json.RequestJson;
 import dev.flexauth.policy.Diagnostic;
 import dev.flexauth.policy.PolicyException;
@@ -102,7 +102,7 @@ class RuleLanguageSpec {
         StringBuilder sb = new StringBuilder(d.effect() + " " + d.reason());
         if (!d.outputs().isEmpty()) {
             try {
-                sb.append("\noutputs ").append(Json.MAPPER.writeValueAsString(Json.MAPPER.valueToTree(d.outputs())));
+                sb.append("\noutputs ").append(TestJson.MAPPER.writeValueAsString(TestJson.MAPPER.valueToTree(d.outputs())));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -197,6 +197,6 @@ class RuleLanguageSpec {
     }
 
     static JsonNode json(String text) throws Exception {
-        return Json.MAPPER.readTree(text);
+        return TestJson.MAPPER.readTree(text);
     }
 }

@@ -685,7 +685,7 @@ final class Reloader implements AutoCloseable {
         if (audit == null) {
             return;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode line = Json.MAPPER.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode line = Json.object();
         line.put("time", now.toString());
         line.put("event", "reload");
         line.put("trigger", trigger.label());
@@ -701,9 +701,9 @@ final class Reloader implements AutoCloseable {
             grants.put("skipped", g.skipped());
         }
         try {
-            byte[] object = Json.MAPPER.writeValueAsBytes(line);
+            byte[] object = Json.writeBytes(line);
             audit.append(java.util.Arrays.copyOfRange(object, 1, object.length - 1)); // the log takes the members
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.info("cannot record the reload in the decision log (" + e.getMessage() + "); the reload stands");
         }
     }

@@ -3,9 +3,9 @@ package dev.flexauth.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.json.AuthzenInteropTest.Scenario;
-import dev.flexauth.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +49,7 @@ class AuthzenInteropTest {
     }
 
     private static Reply post(TestServer s, String path, JsonNode body) throws Exception {
-        return s.post(path, "application/json", Json.MAPPER.writeValueAsBytes(body), "X-Request-ID", "interop-" + System.nanoTime());
+        return s.post(path, "application/json", TestJson.MAPPER.writeValueAsBytes(body), "X-Request-ID", "interop-" + System.nanoTime());
     }
 
     @TestFactory

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
-import dev.flexauth.json.Json;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +39,7 @@ class CheckTest {
     Stream<DynamicTest> every_example_of_the_ops_warden_package() {
         return engine.policy().examples().stream().map(example -> DynamicTest.dynamicTest(
                 "line " + example.pos().line() + ": " + example.description(), () -> {
-                    Reply r = server.check(Json.MAPPER.writeValueAsString(example.request()));
+                    Reply r = server.check(TestJson.MAPPER.writeValueAsString(example.request()));
 
                     assertEquals(200, r.status(), r::toString);
                     assertEquals(example.effect().label(), r.json().path("effect").asText(), r::toString);
@@ -140,6 +140,6 @@ class CheckTest {
 
         assertEquals(200, r.status(), r::toString);
         assertEquals(Map.of("principal", "adm-full", "max_ttl_hours", 48),
-                Json.MAPPER.convertValue(r.json().path("outputs"), Map.class));
+                TestJson.MAPPER.convertValue(r.json().path("outputs"), Map.class));
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
 import dev.flexauth.log.VerifyReport;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class DecisionLoggingTest {
         assertEquals(answers.size(), lines.size());
         Map<String, JsonNode> byId = new HashMap<>();
         for (String line : lines) {
-            JsonNode record = Json.MAPPER.readTree(line);
+            JsonNode record = TestJson.MAPPER.readTree(line);
             assertEquals(null, byId.put(record.path("decision_id").asText(), record), "one line per decision");
         }
         for (JsonNode answer : answers) {
@@ -89,8 +89,8 @@ class DecisionLoggingTest {
             server.check(REQUESTS.get(3));
         }
 
-        JsonNode record = Json.MAPPER.readTree(Files.readAllLines(log).get(0));
-        assertEquals(Json.MAPPER.readTree(REQUESTS.get(3)), record.path("request"));
+        JsonNode record = TestJson.MAPPER.readTree(Files.readAllLines(log).get(0));
+        assertEquals(TestJson.MAPPER.readTree(REQUESTS.get(3)), record.path("request"));
         assertEquals(1, record.path("seq").asInt());
     }
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.flexauth.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -48,7 +48,7 @@ class DefectTest {
                     HttpResponse.BodyHandlers.ofString());
 
             assertEquals(500, r.statusCode(), r::body);
-            JsonNode body = Json.MAPPER.readTree(r.body());
+            JsonNode body = TestJson.MAPPER.readTree(r.body());
             assertEquals("internal_error", body.path("error").asText());
             assertEquals("flex-auth failed to answer; this is a defect, see the server log", body.path("message").asText());
             assertEquals(1, metrics.defects());

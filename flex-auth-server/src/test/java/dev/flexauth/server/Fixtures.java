@@ -1,8 +1,8 @@
 package dev.flexauth.server;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,12 +25,12 @@ final class Fixtures {
     /** The production registry without actor {@code id}: how an operator revokes it. */
     static String registryWithout(String id) {
         try {
-            ObjectNode root = (ObjectNode) Json.MAPPER.readTree(registry());
+            ObjectNode root = (ObjectNode) TestJson.MAPPER.readTree(registry());
             ArrayNode actors = (ArrayNode) root.path("entities").path("actor");
             for (int i = 0; i < actors.size(); i++) {
                 if (actors.get(i).path("id").asText().equals(id)) {
                     actors.remove(i);
-                    return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+                    return TestJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
                 }
             }
             throw new IllegalArgumentException("no actor " + id + " in the example registry");

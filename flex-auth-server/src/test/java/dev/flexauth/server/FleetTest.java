@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.server.hardening.ServedProcess;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -312,7 +312,7 @@ class FleetTest {
             return ids;
         }
         for (String line : text.substring(0, end).split("\n")) {
-            JsonNode j = Json.MAPPER.readTree(line);
+            JsonNode j = TestJson.MAPPER.readTree(line);
             if (j.has("decision_id")) {
                 ids.add(j.path("decision_id").asText());
             }
@@ -330,7 +330,7 @@ class FleetTest {
             if (r.statusCode() != 200) {
                 return "status " + r.statusCode();
             }
-            String id = Json.MAPPER.readTree(r.body()).path("decision_id").asText("");
+            String id = TestJson.MAPPER.readTree(r.body()).path("decision_id").asText("");
             return id.matches("decision:[0-9a-f]{16}") ? id : "no decision id";
         } catch (IOException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -349,7 +349,7 @@ class FleetTest {
             if (r.statusCode() != 200) {
                 return "status " + r.statusCode();
             }
-            return Json.MAPPER.readTree(r.body()).path("effect").asText("none");
+            return TestJson.MAPPER.readTree(r.body()).path("effect").asText("none");
         } catch (IOException e) {
             return e.getClass().getSimpleName();
         } catch (InterruptedException e) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,11 +42,11 @@ class InstanceIdTest {
             serverLog = server.serverLog();
         }
         List<String> lines = Files.readAllLines(log);
-        JsonNode h = Json.MAPPER.readTree(health);
+        JsonNode h = TestJson.MAPPER.readTree(health);
         assertAll(
                 () -> assertEquals(2, lines.size()),
-                () -> assertEquals("flex-auth-5c7d9-x2m4q", Json.MAPPER.readTree(lines.get(0)).path("instance").asText(), lines.get(0)),
-                () -> assertEquals("flex-auth-5c7d9-x2m4q", Json.MAPPER.readTree(lines.get(1)).path("instance").asText(), lines.get(1)),
+                () -> assertEquals("flex-auth-5c7d9-x2m4q", TestJson.MAPPER.readTree(lines.get(0)).path("instance").asText(), lines.get(0)),
+                () -> assertEquals("flex-auth-5c7d9-x2m4q", TestJson.MAPPER.readTree(lines.get(1)).path("instance").asText(), lines.get(1)),
                 () -> assertEquals("flex-auth-5c7d9-x2m4q", h.path("instance").asText(), health),
                 () -> assertTrue(metrics.contains("\nflexauth_instance_info{instance_id=\"flex-auth-5c7d9-x2m4q\"} 1\n"), metrics),
                 () -> assertTrue(serverLog.contains(" (instance flex-auth-5c7d9-x2m4q; "), serverLog),

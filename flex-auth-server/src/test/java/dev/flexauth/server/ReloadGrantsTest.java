@@ -3,9 +3,9 @@ package dev.flexauth.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexauth.engine.EngineLoader;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +48,14 @@ class ReloadGrantsTest {
         }
         List<String> lines = Files.readAllLines(log);
         assertEquals(2, lines.size(), String.join("\n", lines));
-        JsonNode first = Json.MAPPER.readTree(lines.get(0));
+        JsonNode first = TestJson.MAPPER.readTree(lines.get(0));
         assertEquals("reload", first.path("event").asText());
         assertEquals("file", first.path("trigger").asText());
         assertEquals(1, first.path("grants").path("gained").asLong());
         assertEquals(0, first.path("grants").path("lost").asLong());
         assertEquals(GAINED, first.path("grants").path("first_gained").get(0).asText());
         assertTrue(first.path("decision_id").isMissingNode(), "an event line is not a decision");
-        JsonNode second = Json.MAPPER.readTree(lines.get(1));
+        JsonNode second = TestJson.MAPPER.readTree(lines.get(1));
         assertEquals(GAINED, second.path("grants").path("first_lost").get(0).asText());
         assertEquals(first.path("registry").path("after").asText(), second.path("registry").path("before").asText());
         assertTrue(LogVerifier.verify(log).ok(), "the chain holds the event lines like any other");

@@ -1,7 +1,7 @@
 package dev.flexauth.server;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -18,7 +18,7 @@ record Reply(int status, Map<String, List<String>> headers, String body) {
 
     JsonNode json() {
         try {
-            return Json.MAPPER.readTree(body);
+            return TestJson.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new UncheckedIOException("expected a JSON body but got: " + body, e);
         }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.EngineLoader;
-import dev.flexauth.json.Json;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ class SearchTest {
     private static List<JsonNode> cases(String file) throws Exception {
         try (InputStream in = SearchTest.class.getResourceAsStream("/interop/authzen-search/" + file + "/results.json")) {
             List<JsonNode> out = new ArrayList<>();
-            Json.MAPPER.readTree(in).get(file.equals("idp") ? "search" : "evaluation").forEach(out::add);
+            TestJson.MAPPER.readTree(in).get(file.equals("idp") ? "search" : "evaluation").forEach(out::add);
             return out;
         }
     }
@@ -75,7 +75,7 @@ class SearchTest {
             String path = "/access/v1/search/" + (file.equals("idp") ? "resource" : file);
             int i = 0;
             for (JsonNode c : cases(file)) {
-                String body = Json.MAPPER.writeValueAsString(c.get("request"));
+                String body = TestJson.MAPPER.writeValueAsString(c.get("request"));
                 Set<String> expected = results(c.get("expected").get("results"));
                 tests.add(DynamicTest.dynamicTest(file + " " + i++, () -> {
                     Reply r = post(demo, path, body);
@@ -138,12 +138,12 @@ class SearchTest {
             assertEquals(2, first.json().get("results").size(), first.body());
             String token = first.json().path("page").path("next_token").asText();
 
-            ObjectNode changed = (ObjectNode) Json.MAPPER.readTree(registry.toFile());
+            ObjectNode changed = (ObjectNode) TestJson.MAPPER.readTree(registry.toFile());
             ((ObjectNode) changed.get("source")).put("generated_at", "2025-07-01T00:00:00Z");
             // A new colleague in Legal views record 101: the second page would list her with the first page's users.
             ((com.fasterxml.jackson.databind.node.ArrayNode) changed.get("entities").get("user")).addObject()
                     .put("id", "bea").put("role", "employee").put("department", "Legal");
-            Fixtures.replaceAtomically(registry, Json.MAPPER.writeValueAsString(changed));
+            Fixtures.replaceAtomically(registry, TestJson.MAPPER.writeValueAsString(changed));
             String digest = EngineLoader.defaults().load(registry, policy).registry().digest();
             s.awaitHealth(j -> j.path("registry").path("digest").asText().equals(digest));
 

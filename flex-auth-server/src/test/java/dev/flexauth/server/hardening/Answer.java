@@ -1,7 +1,7 @@
 package dev.flexauth.server.hardening;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +45,7 @@ record Answer(Source source, int status, Map<String, List<String>> headers, byte
 
     JsonNode json() {
         try {
-            return Json.MAPPER.readTree(body);
+            return TestJson.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new AssertionError("expected a JSON body but got: " + this, e);
         }
@@ -67,7 +67,7 @@ record Answer(Source source, int status, Map<String, List<String>> headers, byte
         }
         JsonNode j;
         try {
-            j = Json.MAPPER.readTree(body);
+            j = TestJson.MAPPER.readTree(body);
         } catch (IOException e) {
             return true;
         }

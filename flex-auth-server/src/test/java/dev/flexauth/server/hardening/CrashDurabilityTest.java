@@ -3,8 +3,8 @@ package dev.flexauth.server.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
 import dev.flexauth.log.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -208,7 +208,7 @@ class CrashDurabilityTest {
                 return c;
             }
             for (String line : text.substring(0, end).split("\n")) {
-                JsonNode j = Json.MAPPER.readTree(line);
+                JsonNode j = TestJson.MAPPER.readTree(line);
                 c.seq.add(j.path("seq").asLong());
                 c.prev.add(j.path("prev").asText());
                 if (j.has("decision_id")) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
 import dev.flexauth.log.VerifyReport;
 import java.nio.file.Files;
@@ -109,7 +109,7 @@ class FaultsTest {
         Set<String> ids = new HashSet<>();
         for (Path f : files) {
             for (String line : Files.readAllLines(f)) {
-                JsonNode j = Json.MAPPER.readTree(line);
+                JsonNode j = TestJson.MAPPER.readTree(line);
                 if (j.has("decision_id")) {
                     ids.add(j.path("decision_id").asText());
                 }

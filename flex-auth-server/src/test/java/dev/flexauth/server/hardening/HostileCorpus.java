@@ -1,11 +1,11 @@
 package dev.flexauth.server.hardening;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flexauth.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -196,7 +196,7 @@ final class HostileCorpus {
 
     static byte[] json(JsonNode node) {
         try {
-            return Json.MAPPER.writeValueAsBytes(node);
+            return TestJson.MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -366,7 +366,7 @@ final class HostileCorpus {
             }
             case 12: {
                 String text = new String(json(base), StandardCharsets.UTF_8);
-                List<String> shapes = List.of("[" + text + "]", Json.MAPPER.valueToTree(text).toString(), "123", "null", "true",
+                List<String> shapes = List.of("[" + text + "]", TestJson.MAPPER.valueToTree(text).toString(), "123", "null", "true",
                         "", " ", "\n", "[]", "{}", "\"\"");
                 String shape = pick(shapes);
                 detail = "not one object: " + (shape.length() > 12 ? shape.substring(0, 12) + "..." : shape);
@@ -458,7 +458,7 @@ final class HostileCorpus {
         JsonNode value = random.nextBoolean() ? target.get(name) : NODES.textNode("again");
         target.put(PLACEHOLDER, 0);
         String text = new String(json(base), StandardCharsets.UTF_8);
-        return new String[] {name, text.replace("\"" + PLACEHOLDER + "\":0", Json.MAPPER.valueToTree(name) + ":" + value)};
+        return new String[] {name, text.replace("\"" + PLACEHOLDER + "\":0", TestJson.MAPPER.valueToTree(name) + ":" + value)};
     }
 
     private static void collectObjects(JsonNode node, List<ObjectNode> into) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.log.LogVerifier;
 import dev.flexauth.log.VerifyReport;
 import dev.flexauth.server.hardening.HostileCorpus.Expect;
@@ -443,7 +443,7 @@ class HostileInputTest {
             long lines = 0;
             long allows = 0;
             for (String line : Files.readAllLines(log)) {
-                JsonNode j = Json.MAPPER.readTree(line);
+                JsonNode j = TestJson.MAPPER.readTree(line);
                 if (j.has("decision_id")) {
                     lines++;
                     allows += "allow".equals(j.path("effect").asText()) ? 1 : 0;

@@ -3,13 +3,13 @@ package dev.flexauth.server.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class ReloadUnderLoadTest {
         Files.copy(InProcessServer.POLICY, policy);
         noteOnDisk();
         Path token = Files.writeString(dir.resolve("admin.token"), ADMIN_TOKEN);
-        ObjectNode baseRegistry = (ObjectNode) Json.MAPPER.readTree(registry.toFile());
+        ObjectNode baseRegistry = (ObjectNode) TestJson.MAPPER.readTree(registry.toFile());
         String basePolicy = Files.readString(policy);
 
         List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
@@ -206,7 +206,7 @@ class ReloadUnderLoadTest {
         if (i % 5 == 0) {
             actors.remove(3);
         }
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r);
+        return TestJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r);
     }
 
     private static byte[] invalidVariant(int i, ObjectNode baseRegistry, String basePolicy) throws IOException {

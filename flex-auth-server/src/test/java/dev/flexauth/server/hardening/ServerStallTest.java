@@ -3,8 +3,8 @@ package dev.flexauth.server.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,7 +104,7 @@ class ServerStallTest {
         }
         Set<String> logged = new HashSet<>();
         for (String line : Files.readAllLines(log)) {
-            JsonNode j = Json.MAPPER.readTree(line);
+            JsonNode j = TestJson.MAPPER.readTree(line);
             logged.add(j.path("decision_id").asText());
         }
         Figures.of("server-stall").put("outcomes", figures).put("decisions_logged", logged.size()).print();

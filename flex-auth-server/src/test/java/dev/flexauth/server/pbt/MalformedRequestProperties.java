@@ -3,8 +3,8 @@ package dev.flexauth.server.pbt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flexauth.json.Json;
 import dev.flexauth.reason.RequestCode;
 import dev.flexauth.server.FlexAuthServer;
 import dev.flexauth.server.ServerConfig;
@@ -71,7 +71,7 @@ class MalformedRequestProperties {
         HttpResponse<String> r = post(body);
 
         assertEquals(400, r.statusCode(), r::body);
-        JsonNode error = Json.MAPPER.readTree(r.body());
+        JsonNode error = TestJson.MAPPER.readTree(r.body());
         assertTrue(REQUEST_CODES.contains(error.path("error").asText()), r::body);
         assertTrue(!error.path("message").asText().isEmpty(), r::body);
     }
@@ -81,7 +81,7 @@ class MalformedRequestProperties {
         HttpResponse<String> r = post(broken.body().getBytes(StandardCharsets.UTF_8));
 
         assertEquals(400, r.statusCode(), () -> broken + " -> " + r.body());
-        JsonNode error = Json.MAPPER.readTree(r.body());
+        JsonNode error = TestJson.MAPPER.readTree(r.body());
         assertEquals(broken.code(), error.path("error").asText(), () -> broken + " -> " + r.body());
         assertTrue(error.path("message").asText().contains("\"" + broken.field() + "\""), () -> broken + " -> " + r.body());
     }
@@ -149,7 +149,7 @@ class MalformedRequestProperties {
 
     private static String json(Map<String, Object> m) {
         try {
-            return Json.MAPPER.writeValueAsString(m);
+            return TestJson.MAPPER.writeValueAsString(m);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The non-search cases of the AuthZEN Authorization API 1.0 certification scenario (openid/authzen,
- * {@code certification/authorization-api-1_0-scenario.md}: Basic C.2, Batch C.3, Transport C.5,
- * Discovery C.6), each test named after its case, walked against the real server loaded with the
- * scenario's fixture ({@code examples/authzen-certification/}), over HTTP and over HTTPS. The
- * Search cases (C.4) are the search endpoints' own tests.
+ * The cases of the AuthZEN Authorization API 1.0 certification scenario (openid/authzen,
+ * {@code certification/authorization-api-1_0-scenario.md}: Basic C.2, Batch C.3, Search C.4,
+ * Transport C.5, Discovery C.6), each test named after its case, walked against the real server
+ * loaded with the scenario's fixture ({@code examples/authzen-certification/}), over HTTP and over
+ * HTTPS.
  */
 class AuthzenCertificationTest {
     private static final Path FIXTURE = Path.of("..", "examples", "authzen-certification").toAbsolutePath().normalize();
@@ -330,6 +330,147 @@ class AuthzenCertificationTest {
             Reply r = evaluations("{\"subject\":" + ALICE + ",\"action\":" + READ + ",\"resource\":" + RECORD_1 + ",\"evaluations\":[]}");
             assertEquals(true, decision(r));
             assertEquals(null, r.json().get("evaluations"), r.body());
+        }
+
+        // ------------------------------------------------------------ C.4 Search
+
+        Reply search(String kind, String body) {
+            return post("/access/v1/search/" + kind, body);
+        }
+
+        /**
+         * HTTP 200 JSON with a {@code results} array, each item of {@code type} with an id (or, for
+         * actions, {@code type} null, with a name); a {@code page}, if any, an object whose
+         * {@code next_token}, if any, is a string (C.4.5.1). The ids or names, in order.
+         */
+        static List<String> results(Reply r, String type) {
+            assertEquals(200, r.status(), r.body());
+            assertTrue(r.header("Content-Type").startsWith("application/json"), r.header("Content-Type"));
+            JsonNode results = r.json().get("results");
+            assertTrue(results != null && results.isArray(), "results is an array: " + r.body());
+            List<String> out = new ArrayList<>();
+            for (JsonNode item : results) {
+                if (type == null) {
+                    assertTrue(item.path("name").isTextual(), "each action has a name: " + r.body());
+                    out.add(item.get("name").textValue());
+                } else {
+                    assertEquals(type, item.path("type").textValue(), "each result is of the searched type: " + r.body());
+                    assertTrue(item.path("id").isTextual(), "each result has an id: " + r.body());
+                    out.add(item.get("id").textValue());
+                }
+            }
+            JsonNode page = r.json().get("page");
+            assertTrue(page == null || page.isObject(), "page is an object: " + r.body());
+            assertTrue(page == null || page.get("next_token") == null || page.get("next_token").isTextual(),
+                    "next_token is a string: " + r.body());
+            return out;
+        }
+
+        static void includes(List<String> found, String... expected) {
+            assertTrue(found.containsAll(List.of(expected)), "expected at least " + List.of(expected) + ", got " + found);
+        }
+
+        @Test
+        @DisplayName("C.4.2.1, C.4.2.3 subject search, no subject.id: users who may read record-1 include alice and bob")
+        void c_4_2_1() {
+            includes(results(search("subject", tuple("{\"type\":\"user\"}", READ, RECORD_1)), "user"), "alice", "bob");
+        }
+
+        @Test
+        @DisplayName("C.4.2.2 subject search with context")
+        void c_4_2_2() {
+            includes(results(search("subject", "{\"subject\":{\"type\":\"user\"},\"action\":" + READ + ",\"resource\":" + RECORD_1
+                    + ",\"context\":{\"time\":\"2025-06-27T18:03-07:00\",\"ip\":\"192.168.1.1\"}}"), "user"), "alice", "bob");
+        }
+
+        @Test
+        @DisplayName("C.4.2.4 subject search with resource properties: who may write archived record-2 includes bob (rule 6)")
+        void c_4_2_4() {
+            includes(results(search("subject", tuple("{\"type\":\"user\"}", WRITE, ARCHIVED_2)), "user"), "bob");
+        }
+
+        @Test
+        @DisplayName("C.4.3.1, C.4.3.2 resource search, no resource.id: records alice may read include record-1")
+        void c_4_3_1() {
+            includes(results(search("resource", tuple(ALICE, READ, "{\"type\":\"record\"}")), "record"), "record-1");
+        }
+
+        @Test
+        @DisplayName("C.4.3.3 resource search with subject properties: records admin bob may write include record-2 (rule 6)")
+        void c_4_3_3() {
+            String admin = "{\"type\":\"user\",\"id\":\"bob\",\"properties\":{\"role\":\"admin\"}}";
+            includes(results(search("resource", tuple(admin, WRITE, "{\"type\":\"record\"}")), "record"), "record-2");
+        }
+
+        @Test
+        @DisplayName("C.4.4.1 action search, no action: what alice may do to record-1 includes read and write (rules 1, 2)")
+        void c_4_4_1() {
+            includes(results(search("action", "{\"subject\":" + ALICE + ",\"resource\":" + RECORD_1 + "}"), null), "read", "write");
+        }
+
+        @Test
+        @DisplayName("C.4.4.2 action search with context")
+        void c_4_4_2() {
+            includes(results(search("action", "{\"subject\":" + ALICE + ",\"resource\":" + RECORD_1
+                    + ",\"context\":{\"ip\":\"192.168.1.1\"}}"), null), "read", "write");
+        }
+
+        @Test
+        @DisplayName("C.4.4.3 action search with properties: what admin bob may do to archived record-2 includes write (rule 6)")
+        void c_4_4_3() {
+            String admin = "{\"type\":\"user\",\"id\":\"bob\",\"properties\":{\"role\":\"admin\"}}";
+            includes(results(search("action", "{\"subject\":" + admin + ",\"resource\":" + ARCHIVED_2 + "}"), null), "write");
+        }
+
+        @Test
+        @DisplayName("C.4.5.1 to C.4.5.4 a page limit is taken; following next_token walks every result once, ending with \"\"")
+        void c_4_5() {
+            String body = "{\"subject\":{\"type\":\"user\"},\"action\":" + READ + ",\"resource\":" + RECORD_1;
+            List<String> all = results(search("subject", body + "}"), "user");
+            List<String> walked = new ArrayList<>();
+            Reply r = search("subject", body + ",\"page\":{\"limit\":1}}");
+            for (int pages = 0; ; pages++) {
+                assertTrue(pages <= all.size(), "more pages than results: " + walked);
+                List<String> page = results(r, "user");
+                assertTrue(page.size() <= 1, "at most the limit: " + r.body());
+                walked.addAll(page);
+                JsonNode p = r.json().get("page");
+                assertTrue(p != null && p.path("next_token").isTextual(), "a paged answer has page.next_token: " + r.body());
+                String token = p.get("next_token").textValue();
+                if (token.isEmpty()) {
+                    break;
+                }
+                r = search("subject", body + ",\"page\":{\"token\":" + JsonText.string(token) + ",\"limit\":1}}");
+            }
+            assertEquals(all, walked);
+        }
+
+        @Test
+        @DisplayName("C.4.6.1 an unknown entity id: an empty results array, not an error")
+        void c_4_6_1() {
+            assertEquals(List.of(), results(search("action", "{\"subject\":{\"type\":\"user\",\"id\":\"nonexistent-user\"},"
+                    + "\"resource\":" + RECORD_1 + "}"), null));
+        }
+
+        @Test
+        @DisplayName("C.4.6.2 an unknown entity type: an empty results array, not 400")
+        void c_4_6_2() {
+            assertEquals(List.of(), results(search("subject", tuple("{\"type\":\"spaceship\"}", READ, RECORD_1)), "spaceship"));
+        }
+
+        @Test
+        @DisplayName("C.4.7.1 a search missing a required field is 400")
+        void c_4_7_1() {
+            status400(search("subject", "{\"subject\":{\"type\":\"user\"},\"resource\":" + RECORD_1 + "}"));
+            status400(search("resource", "{\"action\":" + READ + ",\"resource\":{\"type\":\"record\"}}"));
+            status400(search("action", "{\"subject\":" + ALICE + "}"));
+        }
+
+        @Test
+        @DisplayName("C.4.7.2 a search missing a required sub-field is 400")
+        void c_4_7_2() {
+            status400(search("subject", tuple("{\"type\":\"user\"}", READ, "{\"type\":\"record\"}")));
+            status400(search("resource", tuple("{\"type\":\"user\"}", READ, "{\"type\":\"record\"}")));
         }
 
         // ------------------------------------------------------------ C.5 Transport

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * caller owns SIGTERM: a shutdown hook that calls {@link #close()}. Thread-safe.
  */
 public final class FlexAuthServer implements AutoCloseable {
-    private static final int BACKLOG = 128;
+    static final int BACKLOG = 128;
     /** A URL source's limits: a fetch that takes longer is a failed poll, and the pair in service keeps serving. */
     static final Duration SOURCE_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SOURCE_READ_TIMEOUT = Duration.ofSeconds(30);

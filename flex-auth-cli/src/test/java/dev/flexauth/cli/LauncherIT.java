@@ -134,7 +134,7 @@ class LauncherIT {
         assertAll(small + mid + large + url + check,
                 () -> assertTrue(small.contains(" -Xmx69m -Xms24m -Xmn12m -XX:+UseSerialGC "), "64 MB + 5 x 1 MiB"),
                 () -> assertTrue(mid.contains(" -Xmx164m -Xms124m -Xmn12m -XX:+UseSerialGC "), "from 16 MiB, -Xms too"),
-                () -> assertTrue(large.contains(" -Xmx564m -Xms364m -Xmn32m -XX:+UseParallelGC "), "above 256 MB, Parallel"),
+                () -> assertTrue(large.contains(" -Xmx564m -Xms364m -Xmn32m -XX:+UseSerialGC "), "above 256 MB, a larger young generation"),
                 () -> assertTrue(!url.contains("-Xmx") && !url.contains("-XX:+Use"), "a URL has no size: the JVM's defaults"),
                 () -> assertTrue(check.contains("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC") && !check.contains("-Xmx"),
                         "other commands keep their start-up options"));

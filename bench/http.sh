@@ -331,7 +331,7 @@ for actors in "${actor_list[@]}"; do
         record "{\"kind\":\"rss\",\"actors\":$actors,\"cpu\":\"$cpu\",\"mode\":\"$mode\",\"server\":\"$server\",\"kb\":$(rss_kb "${pid_of[$server]}")}"
       done
       if [[ $mode != off ]]; then
-        log "  decision log $(wc -l <"$RUN/decisions.jsonl") lines; Cerbos audit log $(wc -l <"$RUN/cerbos-audit.log" 2>/dev/null || echo 0) lines"
+        log "  decision log $(wc -l <"$RUN/decisions.jsonl") lines$([[ -n ${pid_of[cerbos]:-} ]] && echo "; Cerbos audit log $(cat "$RUN/cerbos-audit.log" 2>/dev/null | wc -l) lines")"
       fi
       unset pid_of
       stop_all

@@ -312,7 +312,8 @@ for actors in "${actor_list[@]}"; do
       log "$actors actors, $cpu, log $mode: warm-up ${WARMUP}s each"
       for server in "${servers[@]}"; do
         read -r u pth b <<<"$(target "$server")"
-        drive "$server warm-up" "$cpu" "$u" "$pth" "$b" "$WARMUP" >/dev/null
+        r=$(drive "$server warm-up" "$cpu" "$u" "$pth" "$b" "$WARMUP")
+        record "{\"kind\":\"warmup\",\"actors\":$actors,\"cpu\":\"$cpu\",\"mode\":\"$mode\",\"server\":\"$server\",\"result\":$r}"
       done
       for server in flex-auth cerbos; do
         [[ -n ${pid_of[$server]:-} ]] || continue

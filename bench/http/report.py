@@ -35,7 +35,7 @@ def main():
     rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
     if len(sys.argv) > 2:
         print("```\n" + open(sys.argv[2], encoding="utf-8").read().rstrip() + "\n```\n")
-    load, rss, rss_warm, healthy, first = {}, {}, {}, {}, {}
+    load, rss, rss_warm, healthy, first, warmup = {}, {}, {}, {}, {}, {}
     for r in rows:
         key = (r.get("actors"), r.get("cpu"), r.get("mode"), r["server"])
         if r["kind"] == "load":
@@ -46,6 +46,8 @@ def main():
             rss_warm[key] = r["kb"]
         elif r["kind"] == "first10":
             first[key] = r
+        elif r["kind"] == "warmup":
+            warmup[key] = r["result"]["requests"]
         elif r["kind"] == "healthy":
             healthy[(r["actors"], r["cpu"], r["server"])] = r["result"]
 
@@ -84,7 +86,10 @@ def main():
                     med(fo, "p99_us") / med(co, "p99_us"), med(fo, "p999_us") / med(co, "p999_us")))
         rounds = len(load[(actors, cpu, next(m for m in MODES if (actors, cpu, m, "flex-auth") in load), "flex-auth")])
         print("\nMedians of %d alternating rounds per server; every round's figures are in results.jsonl." % rounds)
-        print("RSS after warm-up: after the first 10 s and the warm-up, well over 100,000 requests.\n")
+        served = ["%s %s" % (NAMES[s], format(first[(actors, cpu, m, s)]["result"]["requests"] + warmup[(actors, cpu, m, s)], ","))
+                  for (a, c, m, s) in sorted(warmup) if (a, c) == (actors, cpu) and (a, c, m, s) in first]
+        print("RSS after warm-up: after the first 10 s and the warm-up%s.\n"
+              % ((" (requests answered by then: " + "; ".join(served) + ")") if served else ""))
 
     if first:
         print("#### The first 10 s after healthy against the warmed-up rate\n")

@@ -98,6 +98,61 @@ class LauncherIT {
                 () -> assertTrue(Files.size(ARCHIVE) > 1_000_000, "a real archive again"));
     }
 
+    /** The java command the launcher would run, with the environment {@code env} added. */
+    private static String javaCommand(java.util.Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Cli.ROOT.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("FLEX_AUTH_JAVA_OPTS");
+        pb.environment().put("FLEX_AUTH_PRINT_JAVA", "1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static Path registryOf(Path dir, long mib) throws IOException {
+        Path file = dir.resolve(mib + "mib.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(mib * 1024 * 1024); // only its size counts here
+        }
+        return file;
+    }
+
+    @Test
+    void serveSizesTheHeapAndPicksTheCollectorFromTheRegistryFile(@TempDir Path dir) throws Exception {
+        String policy = "examples/ops-warden/policy_package.md";
+        String small = javaCommand(java.util.Map.of(), "serve", "--registry",
+                "examples/ops-warden/production_registry_snapshot.json", "--policy", policy);
+        String mid = javaCommand(java.util.Map.of(), "serve", "--registry=" + registryOf(dir, 20), "--policy", policy);
+        String large = javaCommand(java.util.Map.of(), "serve", "--registry", registryOf(dir, 100).toString(), "--policy", policy);
+        String url = javaCommand(java.util.Map.of(), "serve", "--registry", "https://example.org/registry.json", "--policy", policy);
+        String check = javaCommand(java.util.Map.of(), "check", "--registry", registryOf(dir, 100).toString(), "--policy", policy);
+        assertAll(small + mid + large + url + check,
+                () -> assertTrue(small.contains(" -Xmx69m -Xms24m -Xmn12m -XX:+UseSerialGC "), "64 MB + 5 x 1 MiB"),
+                () -> assertTrue(mid.contains(" -Xmx164m -Xms124m -Xmn12m -XX:+UseSerialGC "), "from 16 MiB, -Xms too"),
+                () -> assertTrue(large.contains(" -Xmx564m -Xms364m -Xmn32m -XX:+UseSerialGC "), "above 256 MB, a larger young generation"),
+                () -> assertTrue(!url.contains("-Xmx") && !url.contains("-XX:+Use"), "a URL has no size: the JVM's defaults"),
+                () -> assertTrue(check.contains("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC") && !check.contains("-Xmx"),
+                        "other commands keep their start-up options"));
+    }
+
+    @Test
+    void flexAuthJavaOptsComeLastAndReplaceTheGroupTheyTouch() throws Exception {
+        String[] serve = {"serve", "--registry", "examples/ops-warden/production_registry_snapshot.json", "--policy",
+            "examples/ops-warden/policy_package.md"};
+        String heap = javaCommand(java.util.Map.of("FLEX_AUTH_JAVA_OPTS", "-Xmx1g"), serve);
+        String gc = javaCommand(java.util.Map.of("FLEX_AUTH_JAVA_OPTS", "-XX:+UseG1GC -Xlog:gc"), serve);
+        String other = javaCommand(java.util.Map.of("FLEX_AUTH_JAVA_OPTS", "-XX:+UseStringDeduplication -XX:+PrintGCDetails"), serve);
+        assertAll(heap + gc + other,
+                () -> assertTrue(heap.contains(" -XX:+UseSerialGC -Xmx1g -jar ") && !heap.contains("-Xms"), heap),
+                () -> assertTrue(gc.contains(" -Xmx69m -Xms24m -Xmn12m -XX:+UseG1GC -Xlog:gc -jar ") && !gc.contains("Serial"), gc),
+                () -> assertTrue(other.contains(" -XX:+UseSerialGC -XX:+UseStringDeduplication -XX:+PrintGCDetails -jar "), other));
+    }
+
     private static void makeWritable(Path file) throws IOException {
         if (!file.toFile().setWritable(true)) {
             throw new IOException("cannot make " + file + " writable");

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * caller owns SIGTERM: a shutdown hook that calls {@link #close()}. Thread-safe.
  */
 public final class FlexAuthServer implements AutoCloseable {
-    private static final int BACKLOG = 128;
+    static final int BACKLOG = 128;
     /** Every this many polls the source is asked without validators (see {@link UrlSource}): every 10 s at 250 ms. */
     static final int SOURCE_FULL_FETCH_EVERY = 40;
 

@@ -11,13 +11,13 @@ import dev.flexauth.json.RequestJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,14 +34,8 @@ import picocli.CommandLine.Spec;
             "           --request '{\"actor\":\"agt-state-hub-bridge\",\"action\":\"ssh.sign\"}'",
             "", "Exit 0 when the search ran, whatever it found; 1 when the files, the request or the field are invalid."})
 class SearchCommand implements Callable<Integer> {
-    @Option(names = "--registry", required = true, paramLabel = "SNAPSHOT", description = "The registry snapshot (JSON).")
-    Path registry;
-
-    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy package (Markdown).")
-    Path policy;
-
-    @Option(names = "--registry-signers", paramLabel = "FILE", description = "Require the snapshot's signature SNAPSHOT.sig by a key of this OpenSSH allowed_signers file.")
-    Path registrySigners;
+    @Mixin
+    EngineFiles files;
 
     @Option(names = "--field", required = true, paramLabel = "FIELD", description = "The string or entity field to list the allowed values of.")
     String field;
@@ -59,7 +53,7 @@ class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Engine engine = Inputs.engine(registry, policy, registrySigners, spec.commandLine().getErr());
+        Engine engine = files.load(spec.commandLine().getErr());
         Search search = Search.of(engine);
         Search.Result result;
         try {

@@ -479,22 +479,4 @@ final class SnapshotParser {
         }
         return Describe.describeValue(t, v);
     }
-
-    private String describeValue(JsonToken t, Object v) {
-        switch (t) {
-            case VALUE_STRING:
-                return "string " + Describe.quote((String) v);
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                return "number " + Describe.abbreviate(String.valueOf(v));
-            case VALUE_TRUE:
-                return "boolean true";
-            case VALUE_FALSE:
-                return "boolean false";
-            case START_ARRAY:
-                return "a list";
-            default:
-                return Describe.describe(t);
-        }
-    }
 }

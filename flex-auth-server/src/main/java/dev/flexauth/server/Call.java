@@ -90,7 +90,8 @@ final class Call {
      * The body of a JSON request: Content-Type {@code application/json} (charset, if given, UTF-8),
      * with a Content-Length of at most the configured limit.
      *
-     * @throws ApiError 413 or 415 (both asking the client to close, as the body was not read)
+     * @throws ApiError 413 (asking the client to close, as the body was not read) or 415 (the body read
+     *     and dropped, so the connection stays usable)
      */
     byte[] jsonBody() throws ApiError, IOException {
         return jsonBody(HttpError.UNSUPPORTED_MEDIA_TYPE);
@@ -115,9 +116,12 @@ final class Call {
         }
         String type = header("Content-Type");
         if (!isJson(type)) {
+            // Read the body (within the limit, checked above) and drop it: a connection closed with
+            // bytes unread is reset by the kernel, and a client still sending them could lose this answer.
+            readDeclared(exchange.getRequestBody(), (int) declared);
+            bodyRead = true;
             throw ApiError.of(notJson, (type == null ? "no Content-Type" : "Content-Type \""
-                    + shorten(type) + "\"") + "; send the body as application/json (UTF-8)")
-                    .closing();
+                    + shorten(type) + "\"") + "; send the body as application/json (UTF-8)");
         }
         InputStream in = exchange.getRequestBody();
         // The client went away (or timed out) mid-body: the IOException goes up, there is nobody to answer.

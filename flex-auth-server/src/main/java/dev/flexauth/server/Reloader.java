@@ -644,9 +644,18 @@ final class Reloader implements AutoCloseable {
         synchronized (swapped) {
             swapped.notifyAll();
         }
-        Loaded loaded = Loaded.of(next,
-                is.policy().equals(was.policy()) ? before.loaded().policyLoadedAt() : now,
-                is.registry().equals(was.registry()) ? before.loaded().registryLoadedAt() : now);
+        Instant policyAt = is.policy().equals(was.policy()) ? before.loaded().policyLoadedAt() : now;
+        Instant registryAt = is.registry().equals(was.registry()) ? before.loaded().registryLoadedAt() : now;
+        Loaded loaded;
+        try {
+            loaded = Loaded.of(next, policyAt, registryAt);
+        } catch (RuntimeException e) {
+            // The pair already serves: a defect in checking its Examples or Properties must not leave
+            // /healthz showing the pair before it.
+            log.info("checking the Examples and Properties of the new pair failed (" + e.getClass().getName() + ": "
+                    + e.getMessage() + "); the pair serves, their results are not reported");
+            loaded = new Loaded(next, policyAt, registryAt, List.of(), List.of());
+        }
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         metrics.reload(outcome);

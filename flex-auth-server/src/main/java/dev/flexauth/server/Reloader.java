@@ -130,6 +130,14 @@ final class Reloader implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>();
     private final ExecutorService worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
             Admission.daemons("flex-auth-reload-"));
+    /**
+     * Enumerates and records each reload's grants off the reload thread, in reload order, so that
+     * the next reload (a revocation) never waits for an enumeration. At most
+     * {@link #GRANT_RECORDS_QUEUED} enumerations wait, each holding two engines; past that a reload's
+     * record says its grants were not enumerated, and holds no engine.
+     */
+    private final ThreadPoolExecutor grantRecorder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), Admission.daemons("flex-auth-grants-"));
     private final AtomicBoolean changeCheckQueued = new AtomicBoolean();
     private final AtomicBoolean signalQueued = new AtomicBoolean();
     private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -176,7 +184,7 @@ final class Reloader implements AutoCloseable {
 
     /**
      * The most requests a reload's grant record decides (each by both engines): about a second of
-     * work on the reload thread at worst. A promotion that changes a few entities of 100,000 stays
+     * work on the grant recorder's thread at worst. A promotion that changes a few entities of 100,000 stays
      * far below (only changed entities are enumerated); a package change over a large registry
      * goes past it and is recorded as not enumerated, for {@code flex-auth diff} to show.
      */
@@ -184,6 +192,10 @@ final class Reloader implements AutoCloseable {
 
     /** How many gained and how many lost grant lines a reload record lists. */
     static final int FIRST_GRANTS = 3;
+
+    /** How many reloads' grant enumerations may wait for the recorder (each holds two engines). */
+    static final int GRANT_RECORDS_QUEUED = 2;
+
     private long lastTouch;
 
     /**
@@ -663,7 +675,18 @@ final class Reloader implements AutoCloseable {
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
                 + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
         if (!was.equals(is)) {
-            recordGrants(old, next, trigger, was, is, now);
+            String generatedAt = next.registry().source().generatedAt();
+            try {
+                if (grantRecorder.getQueue().size() < GRANT_RECORDS_QUEUED) {
+                    grantRecorder.execute(() -> recordGrants(old, next, trigger, was, is, generatedAt, now, null));
+                } else {
+                    // Reloads come faster than their grants can be enumerated: keep the record, in order, without them.
+                    grantRecorder.execute(() -> recordGrants(null, null, trigger, was, is, generatedAt, now,
+                            "reloads came faster than their grants could be enumerated"));
+                }
+            } catch (RejectedExecutionException e) {
+                log.info("reload grants not recorded: the server is stopping");
+            }
         }
         // Published last, so whoever sees the outcome in /healthz also finds it in the metrics and the log.
         state.set(new State(loaded, outcome));
@@ -679,10 +702,11 @@ final class Reloader implements AutoCloseable {
      * line says the grants were not enumerated and why. A log that cannot be written costs the
      * record, never the reload.
      */
-    private void recordGrants(Engine old, Engine next, Trigger trigger, Digests was, Digests is, Instant now) {
+    private void recordGrants(Engine old, Engine next, Trigger trigger, Digests was, Digests is, String generatedAt, Instant now,
+            String skip) {
         // Both without the age bound: a stale engine denies everything, which is not what the pair grants.
-        GrantDiff.Summary g = GrantDiff.summary(old.withoutMaxRegistryAge(), next.withoutMaxRegistryAge(), MAX_GRANT_REQUESTS,
-                FIRST_GRANTS);
+        GrantDiff.Summary g = skip != null ? new GrantDiff.Summary(0, 0, List.of(), List.of(), skip)
+                : GrantDiff.summary(old.withoutMaxRegistryAge(), next.withoutMaxRegistryAge(), MAX_GRANT_REQUESTS, FIRST_GRANTS);
         log.info(g.skipped().isEmpty()
                 ? "reload grants: " + g.gained() + " gained, " + g.lost() + " lost"
                         + (g.firstGained().isEmpty() ? "" : "; gained " + String.join(" | ", g.firstGained())
@@ -700,7 +724,7 @@ final class Reloader implements AutoCloseable {
         line.put("trigger", trigger.label());
         line.putObject("policy").put("before", was.policy()).put("after", is.policy());
         line.putObject("registry").put("before", was.registry()).put("after", is.registry())
-                .put("generated_at", next.registry().source().generatedAt());
+                .put("generated_at", generatedAt);
         com.fasterxml.jackson.databind.node.ObjectNode grants = line.putObject("grants");
         if (g.skipped().isEmpty()) {
             grants.put("gained", g.gained()).put("lost", g.lost());
@@ -736,6 +760,13 @@ final class Reloader implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        // Not interrupted: an interrupt during a decision-log write would close the log's channel.
+        grantRecorder.shutdown();
+        try {
+            grantRecorder.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Digests digests(Engine engine) {

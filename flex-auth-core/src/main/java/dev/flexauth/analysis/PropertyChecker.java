@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * request that breaks it: the fewest optional fields present, then the smallest values (integers
  * nearest zero, shortest strings) field by field in Request table order.
  *
- * <p>Keys of the first entity field whose groups have the same {@link Domain.Shape} (the same
+ * <p>Keys of the first entity field whose groups have the same {@link KeyShapes.Shape} (the same
  * entity up to renaming the strings the package does not name: 100,000 synthetic actors fall into
  * 48 classes, one per maximum TTL) are decided once per class, through its first key; a
  * counterexample is then renamed into every key of the class to find the smallest. The result is
@@ -125,7 +125,7 @@ public final class PropertyChecker {
     }
 
     /**
-     * The keys of the focus field, as classes of keys whose groups have the same {@link Domain.Shape}
+     * The keys of the focus field, as classes of keys whose groups have the same {@link KeyShapes.Shape}
      * (one class per key when {@link Domain#classesApply} does not hold), each in key order and
      * the classes in the order of their first key.
      */
@@ -137,7 +137,7 @@ public final class PropertyChecker {
         String focusField = focus < 0 ? null : domain.fields().get(focus).name();
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            Object signature = apply ? domain.shape(kind, focusField, key).signature() : Integer.valueOf(k);
+            Object signature = apply ? domain.shapes().shape(kind, focusField, key).signature() : Integer.valueOf(k);
             KeyClass c = byShape.get(signature);
             if (c == null) {
                 c = new KeyClass(new ArrayList<>());
@@ -236,13 +236,13 @@ public final class PropertyChecker {
         boolean shared = c.members().size() > 1;
         String focusField = shared ? domain.fields().get(focus).name() : null;
         EntityKind kind = shared ? domain.focusKind(focus) : null;
-        Map<String, Integer> firstPrivates = shared ? domain.shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
+        Map<String, Integer> firstPrivates = shared ? domain.shapes().shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
         List<List<Object>> firstCanon = shared ? canon(first, firstPrivates) : null;
         int fieldCount = first.size();
         for (int m : c.members()) {
             String key = keys.get(m);
             // This key's strings by number, for the cheap lower bound below; its atoms only when needed.
-            Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shape(kind, focusField, key).privates();
+            Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shapes().shape(kind, focusField, key).privates();
             String[] names = privates == null ? null : privates.keySet().toArray(new String[0]);
             List<List<Atom>> atoms = null;
             int[][] to = null;
@@ -348,7 +348,7 @@ public final class PropertyChecker {
             for (Atom a : field) {
                 // A fresh value stands for every value the group does not name, whatever its spelling;
                 // a list value is a set (a subset of the values tried), whose sorted order a renaming changes.
-                Object v = domain.canon(a.value(), privates, false);
+                Object v = domain.shapes().canon(a.value(), privates, false);
                 c.add(a.kind() == Atom.Kind.OTHER ? Atom.Kind.OTHER
                         : a.kind() == Atom.Kind.RANGE ? a : Arrays.asList(a.kind(), v instanceof List ? new HashSet<>((List<?>) v) : v));
             }

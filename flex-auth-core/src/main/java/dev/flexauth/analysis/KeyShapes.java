@@ -5,6 +5,9 @@ import dev.flexauth.internal.Secrets;
 import dev.flexauth.registry.Entity;
 import dev.flexauth.registry.EntityKind;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,5 +91,46 @@ final class KeyShapes {
             return out;
         }
         return value;
+    }
+
+    /** The atoms of a group with their private strings numbered: the same list for the same atom in two groups of one class. */
+    List<List<Object>> canonAtoms(List<List<Atom>> atoms, Map<String, Integer> privates) {
+        List<List<Object>> out = new ArrayList<>(atoms.size());
+        for (List<Atom> field : atoms) {
+            List<Object> c = new ArrayList<>(field.size());
+            for (Atom a : field) {
+                // A fresh value stands for every value the group does not name, whatever its spelling;
+                // a list value is a set (a subset of the values tried), whose sorted order a renaming changes.
+                Object v = canon(a.value(), privates, false);
+                c.add(a.kind() == Atom.Kind.OTHER ? Atom.Kind.OTHER
+                        : a.kind() == Atom.Kind.RANGE ? a : Arrays.asList(a.kind(), v instanceof List ? new HashSet<>((List<?>) v) : v));
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Where each atom of the first key's group went in the group {@code atoms} of another key of its class. */
+    int[][] renaming(List<List<Atom>> first, List<List<Object>> firstCanon, List<List<Atom>> atoms,
+            Map<String, Integer> privates) {
+        int[][] to = new int[first.size()][];
+        if (atoms == first) {
+            for (int i = 0; i < to.length; i++) {
+                to[i] = java.util.stream.IntStream.range(0, first.get(i).size()).toArray();
+            }
+            return to;
+        }
+        List<List<Object>> canon = canonAtoms(atoms, privates);
+        for (int i = 0; i < to.length; i++) {
+            Map<Object, Integer> at = new HashMap<>();
+            for (int j = 0; j < canon.get(i).size(); j++) {
+                at.put(canon.get(i).get(j), j);
+            }
+            to[i] = new int[first.get(i).size()];
+            for (int j = 0; j < to[i].length; j++) {
+                to[i][j] = at.get(firstCanon.get(i).get(j));
+            }
+        }
+        return to;
     }
 }

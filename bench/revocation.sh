@@ -12,4 +12,8 @@ jar=flex-auth-cli/target/flex-auth.jar
 if [[ ! -f $jar ]] || [[ -n $(find flex-auth-core/src flex-auth-server/src flex-auth-cli/src -newer "$jar" -name '*.java' -print -quit) ]]; then
   mvn -o -B -q -pl flex-auth-cli -am package -DskipTests >&2
 fi
-exec java bench/revocation/RevocationLatency.java --jar "$jar" --examples examples/ops-warden "$@"
+# The source launcher runs one file: the harness the programs share is compiled beside it.
+classes=$(mktemp -d /tmp/flex-auth-bench-classes-XXXXXX)
+trap 'rm -rf "$classes"' EXIT
+javac -d "$classes" bench/lib/Harness.java
+java -cp "$classes" bench/revocation/RevocationLatency.java --jar "$jar" --examples examples/ops-warden "$@"

@@ -3,15 +3,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,19 +26,20 @@ import java.util.regex.Pattern;
  * sync job does) and probes every replica directly, every 5 ms, until each denies the probe actor;
  * the fleet's latency is the slowest replica's. Between publications with.json is published and
  * awaited on every replica (not measured), then a random pause decorrelates the next publication
- * from the replicas' polls. JDK only (the source launcher). Not a test: it asserts nothing.
+ * from the replicas' polls. JDK only (the source launcher, with bench/lib/Harness.java on its class
+ * path). Not a test: it asserts nothing.
  */
 public final class FleetRevocation {
     static final int REPLICAS = 3;
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(arg(args, "--jar", "flex-auth-cli/target/flex-auth.jar")).toAbsolutePath();
-        Path dir = Path.of(arg(args, "--dir", null));
-        Path policy = Path.of(arg(args, "--policy", "examples/ops-warden/policy_package.md")).toAbsolutePath();
-        String probeActor = arg(args, "--probe", "agt-state-hub-bridge");
-        String actors = arg(args, "--actors", "4");
-        int publications = Integer.parseInt(arg(args, "--publications", "20"));
-        int rate = Integer.parseInt(arg(args, "--rate", "200"));
+        Path jar = Path.of(Harness.arg(args, "--jar", "flex-auth-cli/target/flex-auth.jar")).toAbsolutePath();
+        Path dir = Path.of(Harness.arg(args, "--dir", null));
+        Path policy = Path.of(Harness.arg(args, "--policy", "examples/ops-warden/policy_package.md")).toAbsolutePath();
+        String probeActor = Harness.arg(args, "--probe", "agt-state-hub-bridge");
+        String actors = Harness.arg(args, "--actors", "4");
+        int publications = Integer.parseInt(Harness.arg(args, "--publications", "20"));
+        int rate = Integer.parseInt(Harness.arg(args, "--rate", "200"));
         String probe = "{\"actor\":\"" + probeActor + "\",\"subject\":\"iam:" + probeActor + "\",\"action\":\"ssh.sign\"}";
         String steadyActor = actors.equals("4") ? "adm-example" : "adm-synthetic-000000";
         String steady = "{\"actor\":\"" + steadyActor + "\",\"subject\":\"" + steadyActor + "\",\"action\":\"ssh.sign\",\"ttl_hours\":1}";
@@ -63,7 +61,7 @@ public final class FleetRevocation {
                         .start();
                 processes.add(p);
                 served.add(p);
-                replicas.add(URI.create("http://127.0.0.1:" + awaitPort(p, err) + "/v1/check"));
+                replicas.add(URI.create("http://127.0.0.1:" + Harness.awaitPort(p, err, 180) + "/v1/check"));
             }
             int front = startHaproxy(dir, replicas, processes);
             URI through = URI.create("http://127.0.0.1:" + front + "/v1/check");
@@ -77,25 +75,10 @@ public final class FleetRevocation {
             AtomicLong answered = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             // Four clients, each at a quarter of the rate, so a slow answer does not stall the whole load.
-            List<Thread> load = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                Thread t = new Thread(() -> {
-                    HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                    long period = 4_000_000_000L / rate;
-                    long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(period);
-                    while (running.get()) {
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            sleepNanos(wait);
-                        }
-                        next += period;
-                        (effect(hc, through, steady).equals("allow") ? answered : failed).incrementAndGet();
-                    }
-                }, "load-" + c);
-                t.setDaemon(true);
-                t.start();
-                load.add(t);
-            }
+            List<Thread> load = Harness.pacedLoad(4, rate, running, c -> {
+                HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                return () -> (effect(hc, through, steady).equals("allow") ? answered : failed).incrementAndGet();
+            });
             Thread.sleep(2000);
 
             List<Double> fleet = new ArrayList<>();
@@ -120,7 +103,7 @@ public final class FleetRevocation {
                                 ms[r] = (System.nanoTime() - published) / 1e6;
                                 return;
                             }
-                            sleepNanos(5_000_000);
+                            Harness.sleepNanos(5_000_000);
                         }
                     });
                     probes[i].start();
@@ -157,13 +140,12 @@ public final class FleetRevocation {
             System.out.printf(Locale.ROOT, "flex-auth fleet revocation latency (issue 21): nginx + %d replicas (--registry URL,"
                     + " default poll, signatures required) + HAProxy; %s actors; snapshot %d bytes%n", REPLICAS, actors,
                     Files.size(dir.resolve("without.json")));
-            System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
-                    Files.readString(Path.of("/proc/loadavg")).trim());
+            System.out.println(Harness.machine());
             System.out.printf(Locale.ROOT, "load through HAProxy: %.0f checks/s from 4 clients (target %d/s), %d not allowed or failed%n",
                     checks / seconds, rate, failed.get());
-            System.out.println(line("publication -> every replica denies", fleet));
+            System.out.println(Harness.line("publication -> every replica denies", fleet));
             for (int i = 0; i < REPLICAS; i++) {
-                System.out.println(line("  replica-" + (i + 1), perReplica.get(i)));
+                System.out.println(Harness.line("  replica-" + (i + 1), perReplica.get(i)));
             }
             System.out.printf(Locale.ROOT, "not denied everywhere within 30 s: %d%n", lost);
         } finally {
@@ -270,9 +252,7 @@ public final class FleetRevocation {
     /** The effect of a check, or what came back instead. */
     static String effect(HttpClient client, URI uri, String body) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = client.send(Harness.check(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Matcher m = Pattern.compile("\"effect\":\"(\\w+)\"").matcher(r.body());
             return r.statusCode() == 200 && m.find() ? m.group(1) : "status " + r.statusCode();
         } catch (IOException e) {
@@ -281,56 +261,5 @@ public final class FleetRevocation {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
-    }
-
-    static String line(String what, List<Double> ms) {
-        if (ms.isEmpty()) {
-            return what + ": none";
-        }
-        List<Double> sorted = new ArrayList<>(ms);
-        Collections.sort(sorted);
-        return String.format(Locale.ROOT, "%s: n=%d p50=%.0f ms p99=%.0f ms max=%.0f ms", what, sorted.size(),
-                rank(sorted, 0.50), rank(sorted, 0.99), sorted.get(sorted.size() - 1));
-    }
-
-    /** Nearest-rank percentile (with 20 samples, p99 is the maximum). */
-    static double rank(List<Double> sorted, double p) {
-        return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
-    static void sleepNanos(long nanos) {
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static int awaitPort(Process p, Path err) throws Exception {
-        Pattern listening = Pattern.compile("listening on http://[^ ]+:(\\d+) ");
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(Files.readString(err));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("serve exited with " + p.exitValue() + ":\n" + Files.readString(err));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("serve did not listen within 180 s:\n" + Files.readString(err));
-    }
-
-    static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        if (fallback == null) {
-            throw new IllegalArgumentException("missing " + name);
-        }
-        return fallback;
     }
 }

@@ -61,5 +61,7 @@ echo "fleet-bench namespaces=\"flex-auth-registry\" $(cut -d' ' -f1,2 "$dir/key.
 for v in with without; do
   ssh-keygen -q -Y sign -n flex-auth-registry -f "$dir/key" "$dir/$v.json" 2>/dev/null
 done
-java bench/fleet/FleetRevocation.java --jar "$jar" --dir "$dir" --policy examples/ops-warden/policy_package.md \
+# The source launcher runs one file: the harness the programs share is compiled beside it.
+javac -d "$dir/classes" bench/lib/Harness.java
+java -cp "$dir/classes" bench/fleet/FleetRevocation.java --jar "$jar" --dir "$dir" --policy examples/ops-warden/policy_package.md \
   --probe "$probe" --actors "$actors" --publications "$publications" --rate "$rate"

@@ -1,16 +1,13 @@
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,7 +22,8 @@ import java.util.regex.Pattern;
  * without and with one actor. After each rename a probe checks that actor without pause until the
  * answer follows the new snapshot; the latency is from the rename to that answer. Prints the
  * achieved check rate and p50, p99 and max of the latency. JDK only: run it with the source
- * launcher (see bench/revocation.sh). Not a test: it asserts nothing; it measures.
+ * launcher with bench/lib/Harness.java on its class path (see bench/revocation.sh). Not a test: it
+ * asserts nothing; it measures.
  */
 public final class RevocationLatency {
     static final String ACTOR = "agt-state-hub-bridge";
@@ -37,12 +35,12 @@ public final class RevocationLatency {
             "{\"actor\":\"agt-not-inventoried\",\"subject\":\"iam:agt-not-inventoried\",\"action\":\"ssh.sign\"}");
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(arg(args, "--jar", "flex-auth-cli/target/flex-auth.jar"));
-        Path examples = Path.of(arg(args, "--examples", "examples/ops-warden"));
-        int swaps = Integer.parseInt(arg(args, "--swaps", "60"));
-        int rate = Integer.parseInt(arg(args, "--rate", "600"));
-        int clients = Integer.parseInt(arg(args, "--clients", "4"));
-        List<String> extra = List.of(arg(args, "--serve-args", "").split(" ")).stream().filter(s -> !s.isBlank()).toList();
+        Path jar = Path.of(Harness.arg(args, "--jar", "flex-auth-cli/target/flex-auth.jar"));
+        Path examples = Path.of(Harness.arg(args, "--examples", "examples/ops-warden"));
+        int swaps = Integer.parseInt(Harness.arg(args, "--swaps", "60"));
+        int rate = Integer.parseInt(Harness.arg(args, "--rate", "600"));
+        int clients = Integer.parseInt(Harness.arg(args, "--clients", "4"));
+        List<String> extra = List.of(Harness.arg(args, "--serve-args", "").split(" ")).stream().filter(s -> !s.isBlank()).toList();
 
         Path dir = Files.createTempDirectory("flex-auth-revocation-");
         Path registry = dir.resolve("registry.json");
@@ -61,33 +59,19 @@ public final class RevocationLatency {
         Process server = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(dir.resolve("serve.out").toFile())
                 .redirectError(err.toFile()).start();
         try {
-            int port = awaitPort(server, err);
+            int port = Harness.awaitPort(server, err, 120);
             URI check = URI.create("http://127.0.0.1:" + port + "/v1/check");
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong answered = new AtomicLong();
             AtomicLong failed = new AtomicLong();
-            List<Thread> load = new ArrayList<>();
-            long periodNanos = 1_000_000_000L * clients / rate;
-            for (int c = 0; c < clients; c++) {
-                int offset = c;
-                Thread t = new Thread(() -> {
-                    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                    long next = System.nanoTime() + periodNanos * offset / clients;
-                    int i = offset;
-                    while (running.get()) {
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            sleepNanos(wait);
-                        }
-                        next += periodNanos;
-                        int status = post(client, check, LOAD.get(i++ % LOAD.size()));
-                        (status == 200 ? answered : failed).incrementAndGet();
-                    }
-                }, "load-" + c);
-                t.setDaemon(true);
-                t.start();
-                load.add(t);
-            }
+            List<Thread> load = Harness.pacedLoad(clients, rate, running, c -> {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                int[] i = {c};
+                return () -> {
+                    int status = post(client, check, LOAD.get(i[0]++ % LOAD.size()));
+                    (status == 200 ? answered : failed).incrementAndGet();
+                };
+            });
             HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             AtomicLong probes = new AtomicLong();
             Thread.sleep(2000);
@@ -113,7 +97,7 @@ public final class RevocationLatency {
                         ms = (System.nanoTime() - renamed) / 1e6;
                         break;
                     }
-                    sleepNanos(1_000_000);
+                    Harness.sleepNanos(1_000_000);
                 }
                 if (ms < 0) {
                     lost++;
@@ -133,34 +117,18 @@ public final class RevocationLatency {
             all.addAll(restorations);
             System.out.printf(Locale.ROOT, "flex-auth revocation latency (issue 14): %d swaps by atomic rename, decision log beside the"
                     + " registry, serve defaults%s%n", swaps, extra.isEmpty() ? "" : " plus " + String.join(" ", extra));
-            System.out.printf(Locale.ROOT, "machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
-                    Files.readString(Path.of("/proc/loadavg")).trim());
+            System.out.println(Harness.machine());
             System.out.printf(Locale.ROOT, "load: %.0f checks/s from %d clients (target %d/s) + %.0f probe checks/s; %d failed%n",
                     loadChecks / seconds, clients, rate, probes.get() / seconds, failed.get());
             System.out.printf(Locale.ROOT, "decision log: %d bytes written beside the registry%n", Files.size(log));
-            System.out.println(line("revocations (actor removed -> denied)", revocations));
-            System.out.println(line("restorations (actor added -> allowed)", restorations));
-            System.out.println(line("all swaps", all));
+            System.out.println(Harness.line("revocations (actor removed -> denied)", revocations));
+            System.out.println(Harness.line("restorations (actor added -> allowed)", restorations));
+            System.out.println(Harness.line("all swaps", all));
             System.out.printf(Locale.ROOT, "not seen within 10 s: %d%n", lost);
         } finally {
             server.destroy();
             server.waitFor();
         }
-    }
-
-    static String line(String what, List<Double> ms) {
-        if (ms.isEmpty()) {
-            return what + ": none";
-        }
-        List<Double> sorted = new ArrayList<>(ms);
-        Collections.sort(sorted);
-        return String.format(Locale.ROOT, "%s: n=%d p50=%.0f ms p99=%.0f ms max=%.0f ms", what, sorted.size(),
-                rank(sorted, 0.50), rank(sorted, 0.99), sorted.get(sorted.size() - 1));
-    }
-
-    /** Nearest-rank percentile. */
-    static double rank(List<Double> sorted, double p) {
-        return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
     static String without(String registry, String actor) {
@@ -176,7 +144,7 @@ public final class RevocationLatency {
 
     static int post(HttpClient client, URI uri, String body) {
         try {
-            return client.send(request(uri, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(Harness.check(uri, body), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -186,44 +154,6 @@ public final class RevocationLatency {
     }
 
     static String postBody(HttpClient client, URI uri, String body) throws IOException, InterruptedException {
-        return client.send(request(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-    }
-
-    static HttpRequest request(URI uri, String body) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    static void sleepNanos(long nanos) {
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static int awaitPort(Process p, Path err) throws Exception {
-        Pattern listening = Pattern.compile("listening on http://[^:]+:(\\d+)");
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(Files.readString(err));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("serve exited with " + p.exitValue() + ":\n" + Files.readString(err));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("serve did not listen within 120 s:\n" + Files.readString(err));
-    }
-
-    static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
+        return client.send(Harness.check(uri, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
     }
 }

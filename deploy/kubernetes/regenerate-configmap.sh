@@ -11,7 +11,7 @@ out=deploy/kubernetes/configmap.yaml
   cat <<'HEADER'
 # The registry snapshot and policy package flex-auth serves, mounted at /etc/flex-auth. Generated
 # by deploy/kubernetes/regenerate-configmap.sh from the files under examples/ops-warden; it must
-# hold them byte for byte (dev.flexauth.ops.DeploymentManifestTest fails when they differ).
+# hold them byte for byte (dev.flexauth.deploy.DeploymentManifestTest fails when they differ).
 HEADER
   kubectl create configmap flex-auth-ops-warden --namespace flex-auth \
     --from-file=production_registry_snapshot.json="$snapshot" \

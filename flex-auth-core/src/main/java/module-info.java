@@ -17,6 +17,9 @@ module dev.flexauth.core {
     exports dev.flexauth.json;
     exports dev.flexauth.log;
     exports dev.flexauth.policy;
+    exports dev.flexauth.policy.markdown;
+    // dev.flexauth.policy.lang is not exported: its public types are the seam between the
+    // Markdown reader and the rule language's front end, not API.
     exports dev.flexauth.reason;
     exports dev.flexauth.registry;
 }

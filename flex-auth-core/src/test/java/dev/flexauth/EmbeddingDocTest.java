@@ -49,7 +49,7 @@ class EmbeddingDocTest {
         FencedCodeBlock fragment = blocksUnder(SECTION).stream().filter(b -> b.getInfo().equals("java")).skip(1).findFirst()
                 .orElseThrow(() -> new AssertionError("docs/embedding.md, \"" + SECTION + "\": no second java block"));
         String program = "import dev.flexauth.engine.Engine;\nimport dev.flexauth.policy.PolicyPackage;\n"
-                + "import dev.flexauth.policy.PolicyReader;\nimport dev.flexauth.registry.Registry;\n"
+                + "import dev.flexauth.policy.markdown.PolicyReader;\nimport dev.flexauth.registry.Registry;\n"
                 + "import dev.flexauth.registry.RegistryLoader;\nimport java.nio.file.Path;\n"
                 + "public class Fragment {\n    public static void main(String[] args) {\n" + fragment.getLiteral()
                 + "        System.out.println(engine.policy().name() + \" \" + engine.registry().entityCount());\n    }\n}\n";

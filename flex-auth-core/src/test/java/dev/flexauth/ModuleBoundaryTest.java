@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * module-info.java exports the API packages and not {@code dev.flexauth.internal}: a modular
- * application compiled against the core's classes can import the engine but not the internals.
+ * module-info.java exports the API packages and not {@code dev.flexauth.internal} or
+ * {@code dev.flexauth.policy.lang}: a modular application compiled against the core's classes can
+ * import the engine but not the internals or the rule language's parser.
  */
 class ModuleBoundaryTest {
 
@@ -30,6 +31,8 @@ class ModuleBoundaryTest {
         List<String> refused = compile(dir.resolve("internal"), "dev.flexauth.internal.Utf8");
         assertEquals(List.of("compiler.err.package.not.visible"), refused.stream().map(l -> l.split(" ", 2)[0]).toList());
         assertTrue(refused.get(0).contains("which does not export it"), refused.get(0));
+        List<String> lang = compile(dir.resolve("lang"), "dev.flexauth.policy.lang.RuleParser");
+        assertEquals(List.of("compiler.err.package.not.visible"), lang.stream().map(l -> l.split(" ", 2)[0]).toList());
     }
 
     /** Compiles module {@code app} whose one class names {@code type}; the error diagnostics as "code message". */

@@ -3,7 +3,7 @@ package dev.flexauth.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.lang.management.ManagementFactory;

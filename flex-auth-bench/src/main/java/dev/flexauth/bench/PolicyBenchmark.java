@@ -5,7 +5,7 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

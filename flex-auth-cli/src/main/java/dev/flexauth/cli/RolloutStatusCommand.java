@@ -55,12 +55,12 @@ final class RolloutStatusCommand implements Callable<Integer> {
             description = "The registry digest every replica must serve, sha256:<64 hex> (load-registry prints it).")
     String digest;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = ServeCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
             description = "Give up after this long, e.g. 90s, 5m (default: ${DEFAULT-VALUE}; a ConfigMap update takes up "
                     + "to about 2 min to reach the pods).")
     Duration timeout;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = ServeCommand.DurationConverter.class,
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "Time between rounds of polling (default: ${DEFAULT-VALUE}).")
     Duration interval;
 

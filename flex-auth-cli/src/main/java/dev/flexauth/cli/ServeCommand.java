@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -324,96 +323,6 @@ final class ServeCommand implements Callable<Integer> {
             return with.apply(limits);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-        }
-    }
-
-    /** A byte count: {@code 1048576}, or a whole number of {@code KiB}, {@code MiB} or {@code GiB}, such as {@code 64MiB}. */
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(\\d{1,10})(KiB|MiB|GiB)?");
-
-        @Override
-        public Long convert(String value) {
-            java.util.regex.Matcher m = SIZE.matcher(value);
-            if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("expected a size in bytes, or a whole number of KiB, MiB or GiB"
-                        + " such as 64MiB, but found '" + value + "'");
-            }
-            long n = Long.parseLong(m.group(1));
-            int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-                case "KiB" -> 10;
-                case "MiB" -> 20;
-                default -> 30;
-            };
-            if (n > Long.MAX_VALUE >> shift) {
-                throw new CommandLine.TypeConversionException("expected a size up to 2GiB but found '" + value + "'");
-            }
-            return n << shift;
-        }
-    }
-
-    /** {@code 250ms}, {@code 1s}, {@code 5m}, {@code 36h}, {@code 7d}, or ISO-8601 such as {@code PT36H}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final java.util.regex.Pattern SIMPLE = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-
-        @Override
-        public Duration convert(String value) {
-            java.util.regex.Matcher m = SIMPLE.matcher(value);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                switch (m.group(2)) {
-                    case "ms":
-                        return Duration.ofMillis(n);
-                    case "s":
-                        return Duration.ofSeconds(n);
-                    case "m":
-                        return Duration.ofMinutes(n);
-                    case "h":
-                        return Duration.ofHours(n);
-                    default:
-                        return Duration.ofDays(n);
-                }
-            }
-            try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 250ms, 1s, 36h or 7d (or ISO-8601"
-                        + " such as PT36H) but found '" + value + "'");
-            }
-        }
-    }
-
-    /** {@code host:port} or {@code [ipv6]:port}; every interface is {@code 0.0.0.0:port}, said explicitly. */
-    static final class AddressConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
-        @Override
-        public InetSocketAddress convert(String value) {
-            int colon = value.lastIndexOf(':');
-            if (colon < 0) {
-                throw new CommandLine.TypeConversionException("expected HOST:PORT, e.g. 127.0.0.1:8080, but found '"
-                        + value + "'");
-            }
-            String host = value.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            if (host.isEmpty()) {
-                throw new CommandLine.TypeConversionException("expected a host before the port in '" + value
-                        + "', e.g. 127.0.0.1:8080 (or 0.0.0.0:8080 for every interface)");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 0 || port > 65_535) {
-                throw new CommandLine.TypeConversionException("expected a port from 0 to 65535 in '" + value + "'");
-            }
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            if (address.isUnresolved()) {
-                throw new CommandLine.TypeConversionException("cannot resolve host '" + host + "' in '" + value
-                        + "'; give an IP address such as 127.0.0.1 or a resolvable name");
-            }
-            return address;
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.flexauth.analysis;
 
+import dev.flexauth.analysis.Comparisons.Attribute;
+import dev.flexauth.analysis.Comparisons.Constant;
+import dev.flexauth.analysis.Comparisons.FieldValue;
+import dev.flexauth.analysis.Comparisons.Source;
 import dev.flexauth.engine.Engine;
-import dev.flexauth.engine.Request;
-import dev.flexauth.internal.Secrets;
 import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Rule;
@@ -38,28 +40,12 @@ final class Domain {
     /** A list field is enumerated as every subset of its interesting values up to this many values. */
     static final int MAX_LIST_VALUES = 10;
 
-    /** Where a field's interesting values come from. */
-    private sealed interface Source {
-    }
-
-    private record Constant(Object value) implements Source {
-    }
-
-    private record Attribute(String field, String attribute) implements Source {
-    }
-
-    private record FieldValue(String field) implements Source {
-    }
-
     private final List<Engine> engines;
     private final boolean exhaustiveLists;
     private final List<Field> fields = new ArrayList<>();
-    private final Map<String, Set<Source>> sources = new LinkedHashMap<>();
-    private final Set<String> referenced = new LinkedHashSet<>();
-    /** Every string the rules and conditions name: no renaming may touch these. */
-    private final Set<String> literals = new LinkedHashSet<>();
-    /** Per entity field, the attributes the rules and conditions read, sorted. */
-    private final Map<String, Set<String>> attributesRead = new LinkedHashMap<>();
+    /** What the rules and conditions compare each field with. */
+    private final Comparisons compared;
+    private final KeyShapes shapes;
 
     /**
      * @param engines         one engine, or the two a diff compares (their Request tables are united)
@@ -71,14 +57,17 @@ final class Domain {
         this.engines = List.copyOf(engines);
         this.exhaustiveLists = exhaustiveLists;
         unionOfFields();
+        List<Expr> all = new ArrayList<>();
         for (Engine e : engines) {
             for (Rule r : e.policy().rules()) {
                 if (r.condition() != null) {
-                    collect(r.condition());
+                    all.add(r.condition());
                 }
             }
         }
-        conditions.forEach(this::collect);
+        all.addAll(conditions);
+        this.compared = new Comparisons(fields, all);
+        this.shapes = new KeyShapes(compared);
     }
 
     /** The request fields, the union over the engines, in Request table order. */
@@ -104,10 +93,10 @@ final class Domain {
         List<String> why = new ArrayList<>();
         String focusField = focus < 0 ? null : fields.get(focus).name();
         for (Field f : fields) {
-            if (!referenced.contains(f.name()) || f.name().equals(focusField)) {
+            if (!compared.referenced.contains(f.name()) || f.name().equals(focusField)) {
                 continue;
             }
-            for (Source s : sources.get(f.name())) {
+            for (Source s : compared.sources.get(f.name())) {
                 if (s instanceof FieldValue && !((FieldValue) s).field().equals(focusField)) {
                     String other = ((FieldValue) s).field();
                     String pair = f.name().compareTo(other) < 0 ? f.name() + " and " + other : other + " and " + f.name();
@@ -128,7 +117,7 @@ final class Domain {
     boolean listsSampled(int focus, String key) {
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
-            if (i != focus && referenced.contains(f.name()) && f.type().wireType() == AttributeType.STRING_LIST
+            if (i != focus && compared.referenced.contains(f.name()) && f.type().wireType() == AttributeType.STRING_LIST
                     && strings(resolve(f.name(), focus, key)).size() > MAX_LIST_VALUES) {
                 return true;
             }
@@ -172,20 +161,9 @@ final class Domain {
 
     // --- Classes of focus keys that the package cannot tell apart.
 
-    /**
-     * A string of a group that the package does not name (the key, an attribute value of the focus
-     * entity), numbered in order of first appearance; {@code sendable} says whether a request may
-     * carry it (not a secret, not too long), since a request that cannot be built is not a case.
-     */
-    private record Private(int index, boolean sendable) {
-    }
-
-    /**
-     * The group of one focus key up to renaming: {@code signature} is equal for two keys exactly
-     * when renaming each one's private strings ({@code privates}, string to number) into the
-     * other's maps one group onto the other.
-     */
-    record Shape(List<Object> signature, Map<String, Integer> privates) {
+    /** The shapes of the focus field's groups, to find keys the package cannot tell apart. */
+    KeyShapes shapes() {
+        return shapes;
     }
 
     /**
@@ -198,35 +176,11 @@ final class Domain {
             return false;
         }
         for (int i = 0; i < fields.size(); i++) {
-            if (i != focus && fields.get(i).type().isEntity() && referenced.contains(fields.get(i).name())) {
+            if (i != focus && fields.get(i).type().isEntity() && compared.referenced.contains(fields.get(i).name())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * The shape of the group of {@code key} (see {@link #classesApply}): the key and the value of
-     * every attribute of the focus entity the package reads (or that the entity is unknown), with
-     * each string the package does not name replaced by its number in this group. Integers and
-     * booleans stay as they are: they are ordered against each other and against literals, so a
-     * renaming would not preserve every comparison. Two groups of the same shape decide alike: a
-     * comparison, a membership or a presence test has the same value on a request of one and on
-     * its renaming in the other (the argument is in {@code docs/testing-policies.md}).
-     */
-    Shape shape(EntityKind kind, String focusField, String key) {
-        Map<String, Integer> privates = new LinkedHashMap<>();
-        Set<String> read = attributesRead.getOrDefault(focusField, Set.of());
-        List<Object> signature = new ArrayList<>(read.size() + 2);
-        signature.add(canon(key, privates, true));
-        Entity e = kind == null ? null : kind.find(key);
-        signature.add(e != null);
-        if (e != null) {
-            for (String a : read) {
-                signature.add(canon(e.get(a), privates, true));
-            }
-        }
-        return new Shape(signature, privates);
     }
 
     /** The kind of the focus field in the one registry, or {@code null} if it holds none. */
@@ -234,35 +188,7 @@ final class Domain {
         return engines.get(0).registry().kinds().get(fields.get(focus).type().entityKind());
     }
 
-    /**
-     * {@code value} (a string, integer, boolean, string list or {@code null}) with the strings of
-     * {@code privates} replaced by their numbers; with {@code grow}, a string neither named by the
-     * package nor yet in {@code privates} is added to it.
-     */
-    Object canon(Object value, Map<String, Integer> privates, boolean grow) {
-        if (value instanceof String) {
-            String s = (String) value;
-            if (literals.contains(s)) {
-                return s;
-            }
-            Integer n = privates.get(s);
-            if (n == null && grow) {
-                n = privates.size();
-                privates.put(s, n);
-            }
-            return n == null ? s : new Private(n, s.length() <= Request.MAX_STRING_LENGTH && !Secrets.looksLikeSecretValue(s));
-        }
-        if (value instanceof List) {
-            List<Object> out = new ArrayList<>(((List<?>) value).size());
-            for (Object item : (List<?>) value) {
-                out.add(canon(item, privates, grow));
-            }
-            return out;
-        }
-        return value;
-    }
-
-    // --- The fields and what the rules compare them with.
+    // --- The fields.
 
     private void unionOfFields() throws AnalysisException {
         Map<String, Field> byName = new LinkedHashMap<>();
@@ -281,83 +207,6 @@ final class Domain {
             }
         }
         fields.addAll(byName.values());
-        fields.forEach(f -> sources.put(f.name(), new LinkedHashSet<>()));
-    }
-
-    private void collect(Expr e) {
-        if (e instanceof Expr.Compare) {
-            Expr.Compare c = (Expr.Compare) e;
-            relate(c.left(), c.right());
-            relate(c.right(), c.left());
-        } else if (e instanceof Expr.In) {
-            Expr.In in = (Expr.In) e;
-            mark(in.item());
-            mark(in.list());
-            if (plainField(in.item()) != null) {
-                String f = plainField(in.item());
-                if (in.list() instanceof Expr.ListLiteral) {
-                    ((Expr.ListLiteral) in.list()).items().forEach(l -> sources.get(f).add(new Constant(l.value())));
-                } else {
-                    sources.get(f).add(source(in.list()));
-                }
-            }
-            if (plainField(in.list()) != null && !(in.item() instanceof Expr.ListLiteral)) {
-                sources.get(plainField(in.list())).add(source(in.item()));
-            }
-        } else if (e instanceof Expr.Test) {
-            mark(((Expr.Test) e).operand());
-        } else if (e instanceof Expr.And) {
-            ((Expr.And) e).operands().forEach(this::collect);
-        } else if (e instanceof Expr.Or) {
-            ((Expr.Or) e).operands().forEach(this::collect);
-        } else if (e instanceof Expr.Not) {
-            collect(((Expr.Not) e).operand());
-        } else {
-            mark(e);
-        }
-    }
-
-    private void relate(Expr target, Expr other) {
-        mark(target);
-        String f = plainField(target);
-        if (f != null && !(other instanceof Expr.ListLiteral)) {
-            sources.get(f).add(source(other));
-        }
-    }
-
-    private void mark(Expr e) {
-        if (e instanceof Expr.Ref) {
-            Expr.Ref r = (Expr.Ref) e;
-            referenced.add(r.field());
-            if (r.isAttribute()) {
-                attributesRead.computeIfAbsent(r.field(), f -> new TreeSet<>()).add(r.attribute());
-            }
-        } else if (e instanceof Expr.Literal) {
-            literal(((Expr.Literal) e).value());
-        } else if (e instanceof Expr.ListLiteral) {
-            ((Expr.ListLiteral) e).items().forEach(l -> literal(l.value()));
-        }
-    }
-
-    private void literal(Object value) {
-        if (value instanceof String) {
-            literals.add((String) value);
-        }
-    }
-
-    private String plainField(Expr e) {
-        if (e instanceof Expr.Ref && !((Expr.Ref) e).isAttribute() && sources.containsKey(((Expr.Ref) e).field())) {
-            return ((Expr.Ref) e).field();
-        }
-        return null;
-    }
-
-    private static Source source(Expr e) {
-        if (e instanceof Expr.Literal) {
-            return new Constant(((Expr.Literal) e).value());
-        }
-        Expr.Ref r = (Expr.Ref) e;
-        return r.isAttribute() ? new Attribute(r.field(), r.attribute()) : new FieldValue(r.field());
     }
 
     // --- Representative values.
@@ -365,7 +214,7 @@ final class Domain {
     private List<Atom> atoms(Field f, int focus, String key) {
         boolean optional = !f.required();
         AttributeType type = f.type().wireType();
-        if (!referenced.contains(f.name())) {
+        if (!compared.referenced.contains(f.name())) {
             Object any = optional ? null : type == AttributeType.INTEGER ? (Object) 0L
                     : type == AttributeType.BOOLEAN ? (Object) Boolean.FALSE
                     : type == AttributeType.STRING_LIST ? (Object) List.of() : "<any>";
@@ -436,7 +285,7 @@ final class Domain {
     private Set<Object> resolve(String field, int focus, String key) {
         String focusField = focus < 0 ? null : fields.get(focus).name();
         Set<Object> out = new LinkedHashSet<>();
-        for (Source s : sources.get(field)) {
+        for (Source s : compared.sources.get(field)) {
             if (s instanceof Constant) {
                 out.add(((Constant) s).value());
             } else if (s instanceof Attribute) {
@@ -460,7 +309,7 @@ final class Domain {
                 } else if (kindOf(other) != null) {
                     out.addAll(keys(kindOf(other)));
                 } else {
-                    sources.get(other).stream().filter(o -> o instanceof Constant).forEach(o -> out.add(((Constant) o).value()));
+                    compared.sources.get(other).stream().filter(o -> o instanceof Constant).forEach(o -> out.add(((Constant) o).value()));
                 }
             }
         }

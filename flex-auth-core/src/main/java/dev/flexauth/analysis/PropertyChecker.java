@@ -3,19 +3,16 @@ package dev.flexauth.analysis;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
-import dev.flexauth.engine.RequestException;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Property;
 import dev.flexauth.registry.EntityKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -26,7 +23,7 @@ import java.util.function.Predicate;
  * request that breaks it: the fewest optional fields present, then the smallest values (integers
  * nearest zero, shortest strings) field by field in Request table order.
  *
- * <p>Keys of the first entity field whose groups have the same {@link Domain.Shape} (the same
+ * <p>Keys of the first entity field whose groups have the same {@link KeyShapes.Shape} (the same
  * entity up to renaming the strings the package does not name: 100,000 synthetic actors fall into
  * 48 classes, one per maximum TTL) are decided once per class, through its first key; a
  * counterexample is then renamed into every key of the class to find the smallest. The result is
@@ -47,6 +44,7 @@ public final class PropertyChecker {
     private final List<Property> properties;
     private final List<Predicate<Request>> conditions = new ArrayList<>();
     private final Domain domain;
+    private final AtomRequests requests;
     private final int focus;
     private final List<String> keys;
     private final List<String> notExact = new ArrayList<>();
@@ -72,6 +70,7 @@ public final class PropertyChecker {
         } catch (AnalysisException e) {
             throw new IllegalStateException("one engine has one Request table", e);
         }
+        this.requests = new AtomRequests(engine, domain.fields());
         this.focus = domain.firstEntityField();
         this.keys = focus < 0 ? java.util.Collections.singletonList(null) : domain.focusKeys(focus, true);
         this.notExact.addAll(domain.inexact(focus));
@@ -120,12 +119,12 @@ public final class PropertyChecker {
     static void forEachRequest(Engine engine, Consumer<Request> action) {
         PropertyChecker c = new PropertyChecker(engine);
         for (String key : c.keys) {
-            c.enumerate(c.domain.atoms(c.focus, key), (r, index) -> action.accept(r));
+            c.requests.enumerate(c.domain.atoms(c.focus, key), (r, index) -> action.accept(r));
         }
     }
 
     /**
-     * The keys of the focus field, as classes of keys whose groups have the same {@link Domain.Shape}
+     * The keys of the focus field, as classes of keys whose groups have the same {@link KeyShapes.Shape}
      * (one class per key when {@link Domain#classesApply} does not hold), each in key order and
      * the classes in the order of their first key.
      */
@@ -137,7 +136,7 @@ public final class PropertyChecker {
         String focusField = focus < 0 ? null : domain.fields().get(focus).name();
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            Object signature = apply ? domain.shape(kind, focusField, key).signature() : Integer.valueOf(k);
+            Object signature = apply ? domain.shapes().shape(kind, focusField, key).signature() : Integer.valueOf(k);
             KeyClass c = byShape.get(signature);
             if (c == null) {
                 c = new KeyClass(new ArrayList<>());
@@ -163,7 +162,7 @@ public final class PropertyChecker {
             String key = keys.get(c.members().get(0));
             List<List<Atom>> a = domain.atoms(focus, key);
             atoms.add(a);
-            long n = product(a);
+            long n = AtomRequests.product(a);
             size = saturatingAdd(size, GrantDiff.saturatingMultiply(n, c.members().size()));
             work = saturatingAdd(work, n);
             if (lists && domain.listsSampled(focus, key) && notExact.stream().noneMatch(s -> s.startsWith("a list field"))) {
@@ -179,7 +178,7 @@ public final class PropertyChecker {
                 KeyClass c = classes.get(i);
                 List<List<int[]>> broken = new ArrayList<>();
                 properties.forEach(p -> broken.add(new ArrayList<>()));
-                long built = enumerate(atoms.get(i), (r, index) -> {
+                long built = requests.enumerate(atoms.get(i), (r, index) -> {
                     boolean[] violated = violated(r);
                     for (int p = 0; p < violated.length; p++) {
                         if (violated[p]) {
@@ -236,13 +235,13 @@ public final class PropertyChecker {
         boolean shared = c.members().size() > 1;
         String focusField = shared ? domain.fields().get(focus).name() : null;
         EntityKind kind = shared ? domain.focusKind(focus) : null;
-        Map<String, Integer> firstPrivates = shared ? domain.shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
-        List<List<Object>> firstCanon = shared ? canon(first, firstPrivates) : null;
+        Map<String, Integer> firstPrivates = shared ? domain.shapes().shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
+        List<List<Object>> firstCanon = shared ? domain.shapes().canonAtoms(first, firstPrivates) : null;
         int fieldCount = first.size();
         for (int m : c.members()) {
             String key = keys.get(m);
             // This key's strings by number, for the cheap lower bound below; its atoms only when needed.
-            Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shape(kind, focusField, key).privates();
+            Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shapes().shape(kind, focusField, key).privates();
             String[] names = privates == null ? null : privates.keySet().toArray(new String[0]);
             List<List<Atom>> atoms = null;
             int[][] to = null;
@@ -251,27 +250,27 @@ public final class PropertyChecker {
                 for (int[] index : broken.get(p)) {
                     if (best[p] != null) {
                         // No request of this key can beat the best so far: skip it without building this key's group.
-                        int order = compare(lowerBound(first, index, firstPrivates, names), bestCost[p]);
+                        int order = RequestCost.compare(RequestCost.lowerBound(first, index, firstPrivates, names), bestCost[p]);
                         if (order > 0 || order == 0 && m > bestKey[p]) {
                             continue;
                         }
                     }
                     if (atoms == null) {
                         atoms = m == c.members().get(0) ? first : domain.atoms(focus, key);
-                        to = renaming(first, firstCanon, atoms, privates);
+                        to = domain.shapes().renaming(first, firstCanon, atoms, privates);
                     }
                     int[] mapped = new int[fieldCount];
                     for (int i = 0; i < fieldCount; i++) {
                         mapped[i] = to[i][index[i]];
                         values[i] = atoms.get(i).get(mapped[i]).value();
                     }
-                    long[] cost = cost(values);
-                    int order = best[p] == null ? -1 : compare(cost, bestCost[p]);
+                    long[] cost = RequestCost.of(values);
+                    int order = best[p] == null ? -1 : RequestCost.compare(cost, bestCost[p]);
                     if (order == 0) {
                         order = m != bestKey[p] ? Integer.compare(m, bestKey[p]) : Arrays.compare(mapped, bestIndex[p]);
                     }
                     if (order < 0) {
-                        Request r = request(atoms, mapped);
+                        Request r = requests.request(atoms, mapped);
                         if (r == null) {
                             throw new IllegalStateException("a request of the same shape as one that was built could not be built: " + Arrays.toString(values));
                         }
@@ -285,126 +284,9 @@ public final class PropertyChecker {
         }
     }
 
-    /** Where each atom of the first key's group went in the group {@code atoms} of another key of its class. */
-    private int[][] renaming(List<List<Atom>> first, List<List<Object>> firstCanon, List<List<Atom>> atoms,
-            Map<String, Integer> privates) {
-        int[][] to = new int[first.size()][];
-        if (atoms == first) {
-            for (int i = 0; i < to.length; i++) {
-                to[i] = java.util.stream.IntStream.range(0, first.get(i).size()).toArray();
-            }
-            return to;
-        }
-        List<List<Object>> canon = canon(atoms, privates);
-        for (int i = 0; i < to.length; i++) {
-            Map<Object, Integer> at = new HashMap<>();
-            for (int j = 0; j < canon.get(i).size(); j++) {
-                at.put(canon.get(i).get(j), j);
-            }
-            to[i] = new int[first.get(i).size()];
-            for (int j = 0; j < to[i].length; j++) {
-                to[i][j] = at.get(firstCanon.get(i).get(j));
-            }
-        }
-        return to;
-    }
-
-    /** The shortest a fresh value can be: {@code <other>}, {@code <unknown>} or one of their numbered forms. */
-    private static final int SHORTEST_FRESH = "<other>".length();
-
-    /**
-     * A lower bound of the {@link #cost} of the renaming of request {@code index} of the first
-     * key's group into the group of the key whose private strings are {@code names} (by number;
-     * {@code null}: the first key itself): a renamed string has the length of its counterpart, a
-     * renamed list its size; only a fresh value's spelling depends on the group, and none is
-     * shorter than {@link #SHORTEST_FRESH}.
-     */
-    private static long[] lowerBound(List<List<Atom>> first, int[] index, Map<String, Integer> firstPrivates, String[] names) {
-        Object[] values = new Object[index.length];
-        long[] cost = null;
-        for (int i = 0; i < index.length; i++) {
-            values[i] = first.get(i).get(index[i]).value();
-        }
-        cost = cost(values);
-        for (int i = 0; i < index.length; i++) {
-            Atom a = first.get(i).get(index[i]);
-            if (a.kind() == Atom.Kind.OTHER) {
-                cost[i + 1] = Math.min(cost[i + 1], SHORTEST_FRESH);
-            } else if (names != null && a.value() instanceof String) {
-                Integer n = firstPrivates.get(a.value());
-                if (n != null) {
-                    cost[i + 1] = names[n].length();
-                }
-            }
-        }
-        return cost;
-    }
-
-    /** The atoms of a group with their private strings numbered: the same list for the same atom in two groups of one class. */
-    private List<List<Object>> canon(List<List<Atom>> atoms, Map<String, Integer> privates) {
-        List<List<Object>> out = new ArrayList<>(atoms.size());
-        for (List<Atom> field : atoms) {
-            List<Object> c = new ArrayList<>(field.size());
-            for (Atom a : field) {
-                // A fresh value stands for every value the group does not name, whatever its spelling;
-                // a list value is a set (a subset of the values tried), whose sorted order a renaming changes.
-                Object v = domain.canon(a.value(), privates, false);
-                c.add(a.kind() == Atom.Kind.OTHER ? Atom.Kind.OTHER
-                        : a.kind() == Atom.Kind.RANGE ? a : Arrays.asList(a.kind(), v instanceof List ? new HashSet<>((List<?>) v) : v));
-            }
-            out.add(c);
-        }
-        return out;
-    }
-
     private static long saturatingAdd(long a, long b) {
         long s = a + b;
         return s < 0 ? Long.MAX_VALUE : s;
-    }
-
-    private static long product(List<List<Atom>> atoms) {
-        long total = 1;
-        for (List<Atom> a : atoms) {
-            total = GrantDiff.saturatingMultiply(total, a.size());
-        }
-        return total;
-    }
-
-    /**
-     * Every combination of one atom per field, in order of their indexes, as a request with those
-     * indexes; combinations a client could not send are skipped. Returns how many were built.
-     */
-    private long enumerate(List<List<Atom>> atoms, BiConsumer<Request, int[]> action) {
-        int[] index = new int[atoms.size()];
-        long total = product(atoms);
-        long built = 0;
-        for (long n = 0; n < total; n++) {
-            Request r = request(atoms, index);
-            if (r != null) {
-                built++;
-                action.accept(r, index);
-            }
-            for (int i = index.length - 1; i >= 0; i--) {
-                if (++index[i] < atoms.get(i).size()) {
-                    break;
-                }
-                index[i] = 0;
-            }
-        }
-        return built;
-    }
-
-    private Request request(List<List<Atom>> atoms, int[] index) {
-        List<Field> fields = domain.fields();
-        Request.Builder b = engine.request();
-        try {
-            for (int i = 0; i < index.length; i++) {
-                b.put(fields.get(i).name(), atoms.get(i).get(index[i]).value());
-            }
-            return b.build();
-        } catch (RequestException e) {
-            return null; // e.g. a package constant that looks like a secret: no client can send it
-        }
     }
 
     /** Decides {@code r} and records it against every property it breaks; whether it broke any. */
@@ -426,7 +308,7 @@ public final class PropertyChecker {
             if (cost == null) {
                 cost = cost(r);
             }
-            if (best[p] == null || compare(cost, bestCost[p]) < 0) {
+            if (best[p] == null || RequestCost.compare(cost, bestCost[p]) < 0) {
                 best[p] = r;
                 bestDecision[p] = d;
                 bestCost[p] = cost;
@@ -457,7 +339,7 @@ public final class PropertyChecker {
             for (int i = 0; i < index.length; i++) {
                 index[i] = rnd.nextInt(atoms.get(i).size());
             }
-            Request r = request(atoms, index);
+            Request r = requests.request(atoms, index);
             if (r == null) {
                 continue;
             }
@@ -471,7 +353,7 @@ public final class PropertyChecker {
 
     /** Moves field by field to a smaller atom while the request still breaks a property; decide() keeps the best. */
     private void shrink(List<List<Atom>> atoms, int[] index) {
-        long[] current = cost(request(atoms, index));
+        long[] current = cost(requests.request(atoms, index));
         boolean improved = true;
         while (improved) {
             improved = false;
@@ -482,10 +364,10 @@ public final class PropertyChecker {
                         continue;
                     }
                     index[i] = j;
-                    Request r = request(atoms, index);
+                    Request r = requests.request(atoms, index);
                     if (r != null) {
                         long[] c = cost(r);
-                        if (compare(c, current) < 0 && decide(r)) {
+                        if (RequestCost.compare(c, current) < 0 && decide(r)) {
                             current = c;
                             improved = true;
                             break;
@@ -504,47 +386,6 @@ public final class PropertyChecker {
         for (int i = 0; i < values.length; i++) {
             values[i] = r.get(fields.get(i).name());
         }
-        return cost(values);
-    }
-
-    /** {@link #cost(Request)} of the request with these values, one per field in Request table order. */
-    private static long[] cost(Object[] values) {
-        long[] cost = new long[values.length + 1];
-        for (int i = 0; i < values.length; i++) {
-            Object v = values[i];
-            if (v != null) {
-                cost[0]++;
-            }
-            cost[i + 1] = size(v);
-        }
-        return cost;
-    }
-
-    private static long size(Object v) {
-        if (v == null) {
-            return -1;
-        }
-        if (v instanceof Long) {
-            long l = (Long) v;
-            // Nearest zero first, and of two at the same distance the positive one.
-            return l == Long.MIN_VALUE ? Long.MAX_VALUE : l >= 0 ? 2 * Math.min(l, Long.MAX_VALUE / 2) : 2 * Math.min(-l, Long.MAX_VALUE / 2) + 1;
-        }
-        if (v instanceof Boolean) {
-            return (Boolean) v ? 1 : 0;
-        }
-        if (v instanceof List) {
-            return ((List<?>) v).size();
-        }
-        return v.toString().length();
-    }
-
-    private static int compare(long[] a, long[] b) {
-        for (int i = 0; i < a.length; i++) {
-            int c = Long.compare(a[i], b[i]);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
+        return RequestCost.of(values);
     }
 }

@@ -3,7 +3,7 @@ package dev.flexauth.engine;
 import dev.flexauth.policy.Diagnostic;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.reason.RegistryCode;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryException;

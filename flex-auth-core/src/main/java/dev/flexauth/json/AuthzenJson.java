@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
-import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Reason;
 import dev.flexauth.policy.RequestSchema;
 import dev.flexauth.reason.RequestCode;
@@ -76,7 +75,7 @@ public final class AuthzenJson {
     /** Reads a {@code POST /access/v1/evaluation} body into a request of {@code schema}. */
     public static Request readEvaluation(byte[] body, RequestSchema schema) throws RequestException {
         ObjectNode root = root(body);
-        return toRequest(root, schema);
+        return AuthzenTuple.toRequest(root, schema);
     }
 
     /**
@@ -92,12 +91,12 @@ public final class AuthzenJson {
     public static Batch readEvaluations(byte[] body, RequestSchema schema) throws RequestException {
         ObjectNode root = root(body);
         Semantic semantic = Semantic.EXECUTE_ALL;
-        JsonNode options = present(root.get("options"));
+        JsonNode options = AuthzenTuple.present(root.get("options"));
         if (options != null) {
             if (!options.isObject()) {
-                throw malformed("options", "\"options\" must be an object");
+                throw AuthzenTuple.malformed("options", "\"options\" must be an object");
             }
-            JsonNode s = present(options.get("evaluations_semantic"));
+            JsonNode s = AuthzenTuple.present(options.get("evaluations_semantic"));
             if (s != null) {
                 semantic = semantic(s);
             }
@@ -105,11 +104,11 @@ public final class AuthzenJson {
         JsonNode evaluations = root.get("evaluations");
         List<Item> items = new ArrayList<>();
         if (evaluations == null || evaluations.isNull() || (evaluations.isArray() && evaluations.isEmpty())) {
-            items.add(new Item(toRequest(root, schema), null));
+            items.add(new Item(AuthzenTuple.toRequest(root, schema), null));
             return new Batch(items, semantic, true);
         }
         if (!evaluations.isArray()) {
-            throw malformed("evaluations", "\"evaluations\" must be an array of evaluation objects");
+            throw AuthzenTuple.malformed("evaluations", "\"evaluations\" must be an array of evaluation objects");
         }
         if (evaluations.size() > MAX_EVALUATIONS) {
             throw new RequestException(RequestCode.BAD_VALUE, "evaluations", "a batch holds at most " + MAX_EVALUATIONS
@@ -118,12 +117,12 @@ public final class AuthzenJson {
         int i = 0;
         for (JsonNode e : evaluations) {
             if (!e.isObject()) {
-                items.add(new Item(null, malformed("evaluations[" + i + "]", "evaluations[" + i + "] must be an object")));
+                items.add(new Item(null, AuthzenTuple.malformed("evaluations[" + i + "]", "evaluations[" + i + "] must be an object")));
             } else {
                 ObjectNode merged = Json.MAPPER.createObjectNode();
                 for (String key : TUPLE) {
-                    JsonNode own = present(e.get(key));
-                    JsonNode value = own != null ? withDefaultIds(key, own, present(root.get(key))) : present(root.get(key));
+                    JsonNode own = AuthzenTuple.present(e.get(key));
+                    JsonNode value = own != null ? withDefaultIds(key, own, AuthzenTuple.present(root.get(key))) : AuthzenTuple.present(root.get(key));
                     if (value != null) {
                         merged.set(key, value);
                     }
@@ -182,7 +181,7 @@ public final class AuthzenJson {
 
     private static Item item(ObjectNode tuple, RequestSchema schema) {
         try {
-            return new Item(toRequest(tuple, schema), null);
+            return new Item(AuthzenTuple.toRequest(tuple, schema), null);
         } catch (RequestException e) {
             return new Item(null, e);
         }
@@ -194,7 +193,7 @@ public final class AuthzenJson {
                 return v;
             }
         }
-        throw malformed("options.evaluations_semantic", "options.evaluations_semantic is one of execute_all, "
+        throw AuthzenTuple.malformed("options.evaluations_semantic", "options.evaluations_semantic is one of execute_all, "
                 + "deny_on_first_deny, permit_on_first_permit; got " + s);
     }
 
@@ -215,115 +214,6 @@ public final class AuthzenJson {
         // Members the package does not map are never read, refused or logged: a gateway forwards what it has
         // (context.headers.authorization, cookies); the decision log holds the mapped fields only, redacted.
         return (ObjectNode) node;
-    }
-
-    /** Maps one 4-tuple onto the Request fields through their AuthZEN locations. */
-    private static Request toRequest(ObjectNode tuple, RequestSchema schema) throws RequestException {
-        for (String key : List.of("subject", "action", "resource")) {
-            JsonNode part = present(tuple.get(key));
-            if (part == null) {
-                throw malformed(key, "missing \"" + key + "\": an AuthZEN evaluation has a subject, an action and a resource");
-            }
-            if (!part.isObject()) {
-                throw malformed(key, "\"" + key + "\" must be an object");
-            }
-        }
-        requireString(tuple, "subject", "type");
-        requireString(tuple, "subject", "id");
-        requireString(tuple, "action", "name");
-        requireString(tuple, "resource", "type");
-        requireString(tuple, "resource", "id");
-        JsonNode context = present(tuple.get("context"));
-        if (context != null && !context.isObject()) {
-            throw malformed("context", "\"context\" must be an object");
-        }
-        Request.Builder b = Request.builder(schema);
-        for (Field f : schema.fields()) {
-            if (f.authzen().isEmpty()) {
-                if (f.required()) {
-                    throw new RequestException(RequestCode.MISSING_FIELD, f.name(), "the policy's required field \""
-                            + f.name() + "\" has no AuthZEN location in its Request table, so AuthZEN requests cannot set it");
-                }
-                continue;
-            }
-            JsonNode v = at(tuple, f.authzen());
-            if (v == null || v.isNull()) {
-                if (f.required()) {
-                    throw new RequestException(RequestCode.MISSING_FIELD, f.name(), "missing \"" + f.authzen()
-                            + "\", which the policy's required field \"" + f.name() + "\" is read from");
-                }
-                continue;
-            }
-            b.put(f.name(), value(v, f));
-        }
-        return b.build();
-    }
-
-    /** {@code null} where AuthZEN has an optional member means absent. */
-    private static JsonNode present(JsonNode n) {
-        return n == null || n.isNull() ? null : n;
-    }
-
-    private static void requireString(ObjectNode tuple, String part, String member) throws RequestException {
-        JsonNode v = tuple.get(part).get(member);
-        if (v == null || !v.isTextual()) {
-            throw malformed(part + "." + member, (v == null ? "missing \"" : "\"") + part + "." + member
-                    + (v == null ? "\"" : "\" must be a string"));
-        }
-    }
-
-    private static JsonNode at(JsonNode root, String location) {
-        JsonNode n = root;
-        for (String part : location.split("\\.")) {
-            if (n == null || !n.isObject()) {
-                return null;
-            }
-            n = n.get(part);
-        }
-        return n;
-    }
-
-    private static Object value(JsonNode v, Field f) throws RequestException {
-        switch (f.type().wireType()) {
-            case STRING:
-                if (v.isTextual()) {
-                    return v.textValue();
-                }
-                break;
-            case INTEGER:
-                if (v.isIntegralNumber()) {
-                    if (!v.canConvertToLong()) {
-                        throw new RequestException(RequestCode.BAD_VALUE, f.name(), "\"" + f.authzen()
-                                + "\" is outside the 64-bit integer range");
-                    }
-                    return v.longValue();
-                }
-                break;
-            case BOOLEAN:
-                if (v.isBoolean()) {
-                    return v.booleanValue();
-                }
-                break;
-            default:
-                if (v.isArray()) {
-                    List<String> items = new ArrayList<>();
-                    for (JsonNode item : v) {
-                        if (!item.isTextual()) {
-                            throw new RequestException(RequestCode.WRONG_TYPE, f.name(), "\"" + f.authzen()
-                                    + "\" is a list of strings, but element " + items.size() + " is " + v.get(items.size()).getNodeType()
-                                    .name().toLowerCase());
-                        }
-                        items.add(item.textValue());
-                    }
-                    return items;
-                }
-        }
-        throw new RequestException(RequestCode.WRONG_TYPE, f.name(), "\"" + f.authzen() + "\" (field \"" + f.name()
-                + "\") must be " + f.type().wireType().label() + ", got " + v.getNodeType().name().toLowerCase());
-    }
-
-    private static RequestException malformed(String member, String message) {
-        return new RequestException(RequestCode.INVALID_JSON, member, message);
     }
 
     /**

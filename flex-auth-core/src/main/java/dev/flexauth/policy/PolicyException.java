@@ -16,7 +16,8 @@ public final class PolicyException extends FlexAuthException {
 
     private final transient List<Diagnostic> diagnostics;
 
-    PolicyException(List<Diagnostic> diagnostics) {
+    /** A refusal carrying {@code diagnostics}, at least one of them an error; built by the reader. */
+    public PolicyException(List<Diagnostic> diagnostics) {
         super(render(diagnostics));
         this.diagnostics = List.copyOf(diagnostics);
     }

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A validated policy package: metadata, the request contract, what it needs from a registry, its
- * reasons, its rules in document order, its examples and its properties. Read by {@link PolicyReader}; a package
+ * reasons, its rules in document order, its examples and its properties. Read by {@link dev.flexauth.policy.markdown.PolicyReader}; a package
  * that exists has no errors (its warnings are in {@link #warnings()}). Immutable and thread-safe.
  */
 public final class PolicyPackage {
@@ -24,7 +24,11 @@ public final class PolicyPackage {
     private final List<Property> properties;
     private final List<Diagnostic> warnings;
 
-    PolicyPackage(String file, String name, String version, String digest, String defaultReason,
+    /**
+     * The package as the reader assembled it; public only because the reader lives in its own
+     * package. Nothing is checked here: a package made by hand is taken as given.
+     */
+    public PolicyPackage(String file, String name, String version, String digest, String defaultReason,
             RequestSchema request, RegistrySchema registry, Map<String, Reason> reasons, List<Rule> rules,
             List<Example> examples, List<Property> properties, List<Diagnostic> warnings) {
         this.file = file;

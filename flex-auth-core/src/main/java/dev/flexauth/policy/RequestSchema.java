@@ -15,7 +15,8 @@ public final class RequestSchema {
     private final List<Field> fields;
     private final Map<String, Field> byName;
 
-    RequestSchema(List<Field> fields) {
+    /** The Request table's fields in slot order; built by the reader. */
+    public RequestSchema(List<Field> fields) {
         this.fields = List.copyOf(fields);
         Map<String, Field> m = new HashMap<>();
         for (Field f : fields) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.charset.StandardCharsets;

@@ -3,11 +3,11 @@ package dev.flexauth.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flexauth.TestJson;
 import dev.flexauth.TestFiles;
+import dev.flexauth.TestJson;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.ExampleResult;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.util.ArrayList;

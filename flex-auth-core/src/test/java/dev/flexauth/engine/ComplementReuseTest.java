@@ -9,8 +9,8 @@ import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Expr.CompareOp;
 import dev.flexauth.policy.Expr.TestKind;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.markdown.PolicyReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flexauth.TestFiles;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;

@@ -9,7 +9,7 @@ import dev.flexauth.FlexAuthException;
 import dev.flexauth.TestFiles;
 import dev.flexauth.policy.Effect;
 import dev.flexauth.policy.PolicyException;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.reason.RegistryCode;
 import dev.flexauth.reason.RequestCode;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flexauth.TestFiles;
 import dev.flexauth.policy.Effect;
 import dev.flexauth.policy.PolicyException;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.reason.EngineReason;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.charset.StandardCharsets;

@@ -3,14 +3,14 @@ package dev.flexauth.pbt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.flexauth.TestJson;
 import dev.flexauth.TestFiles;
+import dev.flexauth.TestJson;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.IncompatibleRegistryException;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import dev.flexauth.json.RequestJson;
 import dev.flexauth.policy.Diagnostic;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;
 import java.nio.charset.StandardCharsets;

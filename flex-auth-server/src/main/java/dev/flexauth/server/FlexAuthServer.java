@@ -13,7 +13,7 @@ import dev.flexauth.registry.SignersException;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.log.LogKey;
 import dev.flexauth.log.LogKeyException;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.server.Router.Access;
 import dev.flexauth.server.Router.Route;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.json.Json;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.SnapshotSigners;
 import dev.flexauth.server.ReloadOutcome.Digests;
 import dev.flexauth.server.ReloadOutcome.Result;

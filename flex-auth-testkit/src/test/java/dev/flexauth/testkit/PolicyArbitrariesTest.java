@@ -7,7 +7,7 @@ import dev.flexauth.TestFiles;
 import dev.flexauth.analysis.RequestDomain;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.RegistryLoader;
 import java.util.List;
 import java.util.Set;

@@ -1,43 +1,45 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
 
+import dev.flexauth.policy.Diagnostic;
+import dev.flexauth.policy.Pos;
 import dev.flexauth.reason.DiagnosticCode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /** Collects the diagnostics of one policy file; nothing is thrown until all are known. */
-final class Diagnostics {
+public final class Diagnostics {
     private final String file;
     private final List<Diagnostic> all = new ArrayList<>();
 
-    Diagnostics(String file) {
+    public Diagnostics(String file) {
         this.file = file;
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 
-    void error(Pos pos, DiagnosticCode code, String message) {
+    public void error(Pos pos, DiagnosticCode code, String message) {
         all.add(new Diagnostic(file, pos, code, false, message));
     }
 
-    void warning(Pos pos, DiagnosticCode code, String message) {
+    public void warning(Pos pos, DiagnosticCode code, String message) {
         all.add(new Diagnostic(file, pos, code, true, message));
     }
 
-    boolean hasErrors() {
+    public boolean hasErrors() {
         return all.stream().anyMatch(d -> !d.warning());
     }
 
-    List<Diagnostic> sorted() {
+    public List<Diagnostic> sorted() {
         List<Diagnostic> copy = new ArrayList<>(all);
         copy.sort(Diagnostic.ORDER);
         return copy;
     }
 
     /** " (did you mean "x"?)" for the closest candidate within two edits, else the list of candidates. */
-    static String suggest(String name, Collection<String> candidates, String what) {
+    public static String suggest(String name, Collection<String> candidates, String what) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -1,7 +1,12 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
 
+import dev.flexauth.policy.Effect;
+import dev.flexauth.policy.Expr;
 import dev.flexauth.policy.Expr.CompareOp;
 import dev.flexauth.policy.Expr.TestKind;
+import dev.flexauth.policy.Output;
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,17 +24,17 @@ import java.util.Set;
  * property  = ( "never" "allow" | "always" "allow" | "always" "deny" [ reason ] ) [ "when" or ]
  * </pre>
  */
-final class RuleParser {
+public final class RuleParser {
     /** Words with a meaning in the grammar; no field, attribute or output may be named so. */
-    static final Set<String> KEYWORDS = Set.of("allow", "deny", "when", "with", "and", "or", "not", "in", "is",
+    public static final Set<String> KEYWORDS = Set.of("allow", "deny", "when", "with", "and", "or", "not", "in", "is",
             "missing", "present", "unknown", "known", "true", "false");
 
     /** The parts of a rule before the reader names it. */
-    record Parsed(Effect effect, String reason, Pos reasonPos, Expr condition, List<Output> outputs, Pos pos) {
+    public record Parsed(Effect effect, String reason, Pos reasonPos, Expr condition, List<Output> outputs, Pos pos) {
     }
 
     /** The parts of a property before the reader names it. */
-    record ParsedProperty(Property.Form form, String reason, Pos reasonPos, Expr condition, Pos pos) {
+    public record ParsedProperty(Property.Form form, String reason, Pos reasonPos, Expr condition, Pos pos) {
     }
 
     private static final String PROPERTY_FORMS =
@@ -42,12 +47,12 @@ final class RuleParser {
         this.tokens = tokens;
     }
 
-    static Parsed parse(SourceText src) throws SyntaxError {
+    public static Parsed parse(SourceText src) throws SyntaxError {
         RuleParser p = new RuleParser(Lexer.tokens(src));
         return p.rule();
     }
 
-    static ParsedProperty parseProperty(SourceText src) throws SyntaxError {
+    public static ParsedProperty parseProperty(SourceText src) throws SyntaxError {
         RuleParser p = new RuleParser(Lexer.tokens(src));
         return p.property();
     }

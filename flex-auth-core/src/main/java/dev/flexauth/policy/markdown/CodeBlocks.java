@@ -1,5 +1,13 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.Property;
+import dev.flexauth.policy.Rule;
+import dev.flexauth.policy.lang.Diagnostics;
+import dev.flexauth.policy.lang.RuleParser;
+import dev.flexauth.policy.lang.SourceText;
+import dev.flexauth.policy.lang.SyntaxError;
+import dev.flexauth.policy.lang.TypeChecker;
 import dev.flexauth.reason.DiagnosticCode;
 import java.util.ArrayList;
 import java.util.HashMap;

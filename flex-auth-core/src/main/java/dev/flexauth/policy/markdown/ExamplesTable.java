@@ -1,5 +1,11 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
+import dev.flexauth.policy.Effect;
+import dev.flexauth.policy.Example;
+import dev.flexauth.policy.Field;
+import dev.flexauth.policy.Reason;
+import dev.flexauth.policy.RequestSchema;
+import dev.flexauth.policy.lang.Diagnostics;
 import dev.flexauth.reason.DiagnosticCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

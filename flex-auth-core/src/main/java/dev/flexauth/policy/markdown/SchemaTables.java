@@ -1,6 +1,13 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
 import dev.flexauth.internal.Secrets;
+import dev.flexauth.policy.Effect;
+import dev.flexauth.policy.Field;
+import dev.flexauth.policy.FieldType;
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.Reason;
+import dev.flexauth.policy.lang.Diagnostics;
+import dev.flexauth.policy.lang.RuleParser;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.reason.EngineReason;
 import dev.flexauth.registry.AttributeType;

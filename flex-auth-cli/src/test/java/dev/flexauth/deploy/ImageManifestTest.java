@@ -1,4 +1,4 @@
-package dev.flexauth.ops;
+package dev.flexauth.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

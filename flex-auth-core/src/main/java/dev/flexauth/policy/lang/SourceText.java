@@ -1,12 +1,13 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
 
+import dev.flexauth.policy.Pos;
 import java.util.List;
 
 /**
  * The text of one {@code rule} block with the file position of each of its lines, so tokens
  * can be reported at their place in the Markdown file.
  */
-record SourceText(List<String> lines, int[] fileLines, int[] columnOffsets) {
+public record SourceText(List<String> lines, int[] fileLines, int[] columnOffsets) {
     /** A single line of text starting at {@code pos} (spec tests, REPL-style callers). */
     static SourceText of(String text, Pos start) {
         List<String> lines = List.of(text.split("\r\n|\r|\n", -1));

@@ -1,5 +1,6 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
+import dev.flexauth.policy.Pos;
 import java.util.List;
 import org.commonmark.node.Code;
 import org.commonmark.node.FencedCodeBlock;

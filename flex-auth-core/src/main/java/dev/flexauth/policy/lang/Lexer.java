@@ -1,4 +1,4 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,11 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
+
+import dev.flexauth.policy.Pos;
 
 /** A rule text that does not follow the grammar; collected into a diagnostic by the reader. */
-final class SyntaxError extends Exception {
+public final class SyntaxError extends Exception {
     private static final long serialVersionUID = 1L;
-    final Pos pos;
+    public final Pos pos;
 
     SyntaxError(Pos pos, String message) {
         super(message, null, false, false);

@@ -1,5 +1,7 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.lang.Diagnostics;
 import dev.flexauth.reason.DiagnosticCode;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,13 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
 
+import dev.flexauth.policy.Effect;
+import dev.flexauth.policy.Expr;
+import dev.flexauth.policy.Field;
+import dev.flexauth.policy.Output;
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.Printer;
+import dev.flexauth.policy.Reason;
+import dev.flexauth.policy.RequestSchema;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.registry.AttributeType;
 import dev.flexauth.registry.RegistrySchema;
@@ -13,7 +21,7 @@ import java.util.Set;
  * operands of its type, reasons exist with the rule's effect, outputs are well-formed. Reports
  * every problem; a rule with any error never reaches the engine.
  */
-final class TypeChecker {
+public final class TypeChecker {
     /** The static type of an operand. */
     enum Kind { STRING, INTEGER, BOOLEAN, STRING_LIST, INTEGER_LIST, BOOLEAN_LIST, EMPTY_LIST, ENTITY }
 
@@ -45,7 +53,7 @@ final class TypeChecker {
     private final Set<String> unusable;
     private final Diagnostics out;
 
-    TypeChecker(RequestSchema request, RegistrySchema registry, Map<String, Reason> reasons, Set<String> unusable,
+    public TypeChecker(RequestSchema request, RegistrySchema registry, Map<String, Reason> reasons, Set<String> unusable,
             Diagnostics out) {
         this.request = request;
         this.unusable = unusable;
@@ -54,7 +62,7 @@ final class TypeChecker {
         this.out = out;
     }
 
-    void checkRule(RuleParser.Parsed rule) {
+    public void checkRule(RuleParser.Parsed rule) {
         Reason reason = reasons.get(rule.reason());
         if (reason == null) {
             out.error(rule.reasonPos(), DiagnosticCode.UNKNOWN_REASON, "reason \"" + rule.reason()
@@ -84,7 +92,7 @@ final class TypeChecker {
         }
     }
 
-    void checkProperty(RuleParser.ParsedProperty property) {
+    public void checkProperty(RuleParser.ParsedProperty property) {
         if (property.reason() != null) {
             Reason reason = reasons.get(property.reason());
             if (reason == null) {

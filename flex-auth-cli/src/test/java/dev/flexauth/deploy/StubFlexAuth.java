@@ -1,4 +1,4 @@
-package dev.flexauth.ops;
+package dev.flexauth.deploy;
 
 import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.flexauth.ops;
+package dev.flexauth.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;

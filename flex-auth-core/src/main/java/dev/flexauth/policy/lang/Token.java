@@ -1,4 +1,6 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.lang;
+
+import dev.flexauth.policy.Pos;
 
 /** A token of the rule language. */
 record Token(Kind kind, String text, Object value, Pos pos) {

@@ -1,4 +1,4 @@
-package dev.flexauth.ops;
+package dev.flexauth.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +7,7 @@ import dev.flexauth.TestFiles;
 import dev.flexauth.policy.Effect;
 import dev.flexauth.policy.Example;
 import dev.flexauth.policy.PolicyPackage;
-import dev.flexauth.policy.PolicyReader;
+import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.Entity;
 import dev.flexauth.registry.Registry;
 import dev.flexauth.registry.RegistryLoader;

@@ -1,8 +1,20 @@
-package dev.flexauth.policy;
+package dev.flexauth.policy.markdown;
 
 import dev.flexauth.internal.Sha256;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.io.RegularFileException;
+import dev.flexauth.policy.Diagnostic;
+import dev.flexauth.policy.Effect;
+import dev.flexauth.policy.Example;
+import dev.flexauth.policy.PolicyException;
+import dev.flexauth.policy.PolicyPackage;
+import dev.flexauth.policy.Pos;
+import dev.flexauth.policy.Property;
+import dev.flexauth.policy.Reason;
+import dev.flexauth.policy.RequestSchema;
+import dev.flexauth.policy.Rule;
+import dev.flexauth.policy.lang.Diagnostics;
+import dev.flexauth.policy.lang.TypeChecker;
 import dev.flexauth.reason.DiagnosticCode;
 import dev.flexauth.registry.RegistrySchema;
 import java.nio.charset.CharacterCodingException;

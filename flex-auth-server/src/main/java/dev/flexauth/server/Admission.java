@@ -5,10 +5,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,14 +40,14 @@ final class Admission implements Executor {
         this.workerThreads = workerThreads;
         // A direct hand-off: a new thread per request beyond the idle ones, none beyond the limit.
         workers = new ThreadPoolExecutor(workerThreads, workerThreads + queueCapacity, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), daemons("flex-auth-worker-"));
+                new SynchronousQueue<>(), DaemonThreads.named("flex-auth-worker-"));
         workers.prestartAllCoreThreads();
         // Not fair: a fair semaphore hands every released slot to the longest waiter, which must then be
         // woken, so under load each decision paid a context switch; a running thread may now take a free
         // slot at once. A waiter still gets one within the read timeout, or the JDK cuts the exchange off.
         deciding = new Semaphore(workerThreads);
         shedder = new ThreadPoolExecutor(SHEDDING_THREADS, SHEDDING_THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(Math.max(64, queueCapacity)), daemons("flex-auth-shed-"));
+                new ArrayBlockingQueue<>(Math.max(64, queueCapacity)), DaemonThreads.named("flex-auth-shed-"));
     }
 
     @Override
@@ -122,14 +120,5 @@ final class Admission implements Executor {
         shedder.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         workers.shutdownNow();
         shedder.shutdownNow();
-    }
-
-    static ThreadFactory daemons(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -69,7 +69,7 @@ public final class FlexAuthServer implements AutoCloseable {
         this.router = router;
         this.reloader = reloader;
         this.auditLog = auditLog;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-timer-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flex-auth-timer-"));
         if (auditLog != null) {
             timer.scheduleWithFixedDelay(() -> {
                 try {
@@ -80,7 +80,7 @@ public final class FlexAuthServer implements AutoCloseable {
                 }
             }, 1, 1, TimeUnit.SECONDS);
         }
-        this.reloadTimer = Executors.newSingleThreadScheduledExecutor(Admission.daemons("flex-auth-reload-timer-"));
+        this.reloadTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flex-auth-reload-timer-"));
         // With both pulled there is no file to watch.
         boolean files = config.policy() != null;
         this.watcher = config.watchFiles() && files ? watch() : null;

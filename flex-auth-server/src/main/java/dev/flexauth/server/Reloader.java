@@ -129,7 +129,7 @@ final class Reloader implements AutoCloseable {
     private final Clock clock;
     private final AtomicReference<State> state = new AtomicReference<>();
     private final ExecutorService worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-            Admission.daemons("flex-auth-reload-"));
+            DaemonThreads.named("flex-auth-reload-"));
     /**
      * Enumerates and records each reload's grants off the reload thread, in reload order, so that
      * the next reload (a revocation) never waits for an enumeration. At most
@@ -137,7 +137,7 @@ final class Reloader implements AutoCloseable {
      * record says its grants were not enumerated, and holds no engine.
      */
     private final ThreadPoolExecutor grantRecorder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(), Admission.daemons("flex-auth-grants-"));
+            new LinkedBlockingQueue<>(), DaemonThreads.named("flex-auth-grants-"));
     private final AtomicBoolean changeCheckQueued = new AtomicBoolean();
     private final AtomicBoolean signalQueued = new AtomicBoolean();
     private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -283,7 +283,7 @@ final class Reloader implements AutoCloseable {
         ReloadOutcome startup = new ReloadOutcome(Result.ACCEPTED, Trigger.STARTUP, now, digests, digests, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
         state.set(new State(loaded, startup));
-        metrics.reload(startup);
+        count(startup);
         log.info("loaded policy " + initial.policy().name() + " " + initial.policy().version() + " " + digests.policy()
                 + " and registry " + digests.registry() + " " + initial.registry().counts() + " from "
                 + initial.registry().source().system() + "/" + initial.registry().source().inventory() + " generated "
@@ -670,7 +670,7 @@ final class Reloader implements AutoCloseable {
         }
         ReloadOutcome outcome = new ReloadOutcome(Result.ACCEPTED, trigger, now, was, is, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
-        metrics.reload(outcome);
+        count(outcome);
         log.info("reload accepted (trigger " + trigger.label() + "): policy " + next.policy().name() + " "
                 + next.policy().version() + " " + change(was.policy(), is.policy()) + ", registry "
                 + change(was.registry(), is.registry()) + " " + next.registry().counts() + examples(loaded));
@@ -749,7 +749,7 @@ final class Reloader implements AutoCloseable {
     private ReloadOutcome rejected(State before, Trigger trigger, Instant now, List<String> errors) {
         Digests serving = digests(before.loaded().engine());
         ReloadOutcome outcome = new ReloadOutcome(Result.REJECTED, trigger, now, serving, serving, errors, 0, 0);
-        metrics.reload(outcome);
+        count(outcome);
         log.info("reload rejected (trigger " + trigger.label() + "); still serving policy " + serving.policy()
                 + " and registry " + serving.registry() + "; " + errors.size() + (errors.size() == 1 ? " problem: " : " problems: ")
                 + String.join(" | ", errors));
@@ -767,6 +767,10 @@ final class Reloader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void count(ReloadOutcome outcome) {
+        metrics.reload(outcome.result().label(), outcome.trigger().label());
     }
 
     static Digests digests(Engine engine) {

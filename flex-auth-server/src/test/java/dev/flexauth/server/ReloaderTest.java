@@ -39,7 +39,9 @@ class ReloaderTest {
     }
 
     private String reloads() {
-        return metrics.render(reloader.state(), null, new Admission(1, 1)).lines()
+        StringBuilder sb = new StringBuilder();
+        metrics.appendReloads(sb);
+        return sb.toString().lines()
                 .filter(l -> l.startsWith("flexauth_reloads_total{")).toList().toString();
     }
 

@@ -1,6 +1,7 @@
 package dev.flexauth.server;
 
 import dev.flexauth.engine.RequestException;
+import dev.flexauth.json.Json;
 import dev.flexauth.reason.HttpError;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,6 +75,6 @@ final class ApiError extends Exception {
         if (closeConnection) {
             h.put("Connection", "close");
         }
-        return new Response(status, Response.JSON, JsonText.bytes(body), h);
+        return new Response(status, Response.JSON, Json.writeAscii(body), h);
     }
 }

@@ -1,11 +1,11 @@
 package dev.flexauth.server;
 
+import dev.flexauth.internal.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A bearer token read from a file (surrounding whitespace trimmed) and compared in constant time:
@@ -48,7 +48,7 @@ final class BearerToken {
             throw new IllegalArgumentException(option + " " + file
                     + ": expected one token of printable ASCII without spaces or line breaks, as sent in an Authorization header");
         }
-        return new BearerToken(sha256(token));
+        return new BearerToken(Sha256.of(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether {@code authorization} (the header value, or null) is {@code Bearer <this token>}. */
@@ -56,19 +56,11 @@ final class BearerToken {
         if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
-        return MessageDigest.isEqual(hash, sha256(authorization.substring(7).strip()));
+        return MessageDigest.isEqual(hash, Sha256.of(authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether both tokens are the same, which would let one open the other's endpoints. */
     boolean sameAs(BearerToken other) {
         return MessageDigest.isEqual(hash, other.hash);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.flexauth.engine.EngineHolder;
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.ExampleResult;
 import dev.flexauth.engine.LoadException;
+import dev.flexauth.internal.Sha256;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyReader;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +87,7 @@ final class Reloader implements AutoCloseable {
         /** {@code line 142 (name): {"actor":...} gets allow reason} per failing property. */
         List<String> propertyFailures() {
             return properties.stream().filter(p -> !p.holds()).map(p -> "line " + p.property().pos().line() + " ("
-                    + p.property().name() + "): " + JsonText.string(p.counterexample().toMap()) + " gets "
+                    + p.property().name() + "): " + Json.writeAsciiString(p.counterexample().toMap()) + " gets "
                     + p.decision().effect() + " " + p.decision().reason()).toList();
         }
 
@@ -820,7 +820,7 @@ final class Reloader implements AutoCloseable {
 
     private static String sha256(Path file, long maxBytes) {
         try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.newDigest();
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 md.update(buffer, 0, n);
@@ -828,8 +828,6 @@ final class Reloader implements AutoCloseable {
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             return "unreadable:" + e.getClass().getSimpleName() + ":" + Objects.toString(e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.json.Json;
 import java.util.Map;
 
 /**
@@ -24,6 +25,6 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
     }
 
     static Response json(int status, Object value) {
-        return json(status, JsonText.bytes(value));
+        return json(status, Json.writeAscii(value));
     }
 }

@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -48,7 +46,6 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link Options}; thread-safe.
  */
 final class SourceFetcher {
-    private static final HexFormat HEX = HexFormat.of();
 
     /**
      * @param connectTimeout time to open a connection (TCP and TLS)
@@ -181,7 +178,7 @@ final class SourceFetcher {
             byte[] body = response.body();
             HttpHeaders h = response.headers();
             Validators got = new Validators(h.firstValue("ETag").orElse(null), h.firstValue("Last-Modified").orElse(null),
-                    sha256(body));
+                    Sha256.hex(body));
             if (got.sha256().equals(known.sha256())) {
                 // A server without validators (or one that ignores them) sent the same bytes again.
                 return new Result(null, got, 200, now);
@@ -305,13 +302,6 @@ final class SourceFetcher {
         }
     }
 
-    static String sha256(byte[] b) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 
     /** An SSL context trusting exactly the PEM certificates in {@code caFile}. */
     static SSLContext trusting(Path caFile) {

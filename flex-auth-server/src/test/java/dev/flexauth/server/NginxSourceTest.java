@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.flexauth.internal.Sha256;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -134,7 +135,7 @@ class NginxSourceTest {
     /** Publishes like a sync job: write beside, then rename over, the snapshot first and its .sig second. */
     private void publish(byte[] snapshot, Instant mtime) throws IOException {
         write("r.json", snapshot, mtime);
-        write("r.json.sig", ("sha256:" + SourceFetcher.sha256(snapshot)).getBytes(StandardCharsets.US_ASCII), mtime);
+        write("r.json.sig", ("sha256:" + Sha256.hex(snapshot)).getBytes(StandardCharsets.US_ASCII), mtime);
     }
 
     private void write(String name, byte[] content, Instant mtime) throws IOException {
@@ -150,7 +151,7 @@ class NginxSourceTest {
 
     private static SignatureCheck digestCheck() {
         return (snapshot, signature) -> {
-            if (!new String(signature, StandardCharsets.US_ASCII).equals("sha256:" + SourceFetcher.sha256(snapshot))) {
+            if (!new String(signature, StandardCharsets.US_ASCII).equals("sha256:" + Sha256.hex(snapshot))) {
                 throw new SignatureCheck.Invalid("not the signature of this snapshot");
             }
         };

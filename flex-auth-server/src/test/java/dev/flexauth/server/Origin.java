@@ -3,6 +3,7 @@ package dev.flexauth.server;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.flexauth.internal.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -134,7 +135,7 @@ final class Origin implements AutoCloseable {
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
-            String etag = "\"" + SourceFetcher.sha256(f.body()).substring(0, 16) + "\"";
+            String etag = "\"" + Sha256.hex(f.body()).substring(0, 16) + "\"";
             String modified = HTTP_DATE.format(f.modified());
             if (f.etag()) {
                 ex.getResponseHeaders().set("ETag", etag);

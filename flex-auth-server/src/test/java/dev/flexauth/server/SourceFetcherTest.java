@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class SourceFetcherTest {
         assertAll(
                 () -> assertArrayEquals(V1, first.body()),
                 () -> assertTrue(first.validators().etag() != null),
-                () -> assertEquals(SourceFetcher.sha256(V1), first.validators().sha256()),
+                () -> assertEquals(Sha256.hex(V1), first.validators().sha256()),
                 () -> assertTrue(again.unchanged()),
                 () -> assertEquals(304, again.status()),
                 () -> assertEquals(first.validators().etag(), origin.seen().get(1).header("If-None-Match")),
@@ -95,7 +96,7 @@ class SourceFetcherTest {
         origin.put("/r.json", V2, false, false, T1);
         SourceFetcher.Result changed = fetcher.fetch(url("/r.json"), first.validators());
         assertAll(
-                () -> assertEquals(new SourceFetcher.Validators(null, null, SourceFetcher.sha256(V1)), first.validators()),
+                () -> assertEquals(new SourceFetcher.Validators(null, null, Sha256.hex(V1)), first.validators()),
                 () -> assertEquals(200, same.status()),
                 () -> assertTrue(same.unchanged(), "the same bytes again are no change"),
                 () -> assertNull(origin.seen().get(1).header("If-None-Match")),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class UrlSourceTest {
     }
 
     private static byte[] sig(byte[] snapshot) {
-        return ("sha256:" + SourceFetcher.sha256(snapshot)).getBytes(StandardCharsets.US_ASCII);
+        return ("sha256:" + Sha256.hex(snapshot)).getBytes(StandardCharsets.US_ASCII);
     }
 
     private void publish(byte[] snapshot, byte[] sig, Instant at) {
@@ -56,7 +57,7 @@ class UrlSourceTest {
     private SignatureCheck digestCheck(Runnable onMismatch) {
         return (snapshot, signature) -> {
             checks.incrementAndGet();
-            if (!new String(signature, StandardCharsets.US_ASCII).equals("sha256:" + SourceFetcher.sha256(snapshot))) {
+            if (!new String(signature, StandardCharsets.US_ASCII).equals("sha256:" + Sha256.hex(snapshot))) {
                 onMismatch.run();
                 throw new SignatureCheck.Invalid("the signature is over sha256:" + new String(signature, StandardCharsets.US_ASCII)
                         .substring(7, 19) + "…, not this snapshot");
@@ -125,11 +126,11 @@ class UrlSourceTest {
         assertAll(
                 () -> assertEquals("the snapshot at " + origin.url("/r.json") + " and its signature at " + origin.url("/r.json.sig")
                         + " do not verify together after 3 attempts (the signature is over sha256:"
-                        + SourceFetcher.sha256(V1).substring(0, 12) + "…, not this snapshot); the pair in service keeps serving."
+                        + Sha256.hex(V1).substring(0, 12) + "…, not this snapshot); the pair in service keeps serving."
                         + " If a publication is in progress the next poll picks it up; otherwise publish the snapshot and its .sig"
                         + " together", e.getMessage()),
-                () -> assertEquals(SourceFetcher.sha256(V1), inService, "the version in service is still V1"),
-                () -> assertEquals("\"" + SourceFetcher.sha256(V1).substring(0, 16) + "\"",
+                () -> assertEquals(Sha256.hex(V1), inService, "the version in service is still V1"),
+                () -> assertEquals("\"" + Sha256.hex(V1).substring(0, 16) + "\"",
                         origin.seen().get(fetchesBefore).header("If-None-Match"), "the next poll asks about V1, not the refused V2"),
                 () -> assertArrayEquals(V2, fixed.pair().snapshot()));
     }

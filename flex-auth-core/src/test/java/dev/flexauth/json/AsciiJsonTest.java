@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server's own JSON: correct for any string, ASCII only. */
-class JsonTextTest {
+/** The server's own JSON ({@link Json#writeAscii}): correct for any string, ASCII only. */
+class AsciiJsonTest {
     @Test
     void escapes_quotes_backslashes_controls_and_everything_outside_ascii() {
         assertEquals("\"a\\\"b\\\\c\\n\\u0000\\u001f\\u00e9\\u2028\\ud83d\\ude00\"",
-                JsonText.string("a\"b\\c\n\u0000\u001f\u00e9\u2028\uD83D\uDE00"));
+                Json.writeAsciiString("a\"b\\c\n\u0000\u001f\u00e9\u2028\uD83D\uDE00"));
     }
 
     @Test
@@ -23,6 +23,11 @@ class JsonTextTest {
         m.put("time", Instant.parse("2026-06-23T00:00:00Z"));
         m.put("empty", Map.of());
 
-        assertEquals("{\"list\":[1,2,true,null],\"time\":\"2026-06-23T00:00:00Z\",\"empty\":{}}", JsonText.string(m));
+        assertEquals("{\"list\":[1,2,true,null],\"time\":\"2026-06-23T00:00:00Z\",\"empty\":{}}", Json.writeAsciiString(m));
+    }
+
+    @Test
+    void escapes_tab_carriage_return_and_delete_as_unicode_escapes() {
+        assertEquals("\"\\u0009\\u000d\\u007f\"", Json.writeAsciiString("\t\r\u007f"));
     }
 }

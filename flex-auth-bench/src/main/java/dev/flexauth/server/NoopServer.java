@@ -3,6 +3,7 @@ package dev.flexauth.server;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.flexauth.server.observability.ServerLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

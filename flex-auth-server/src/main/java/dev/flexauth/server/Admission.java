@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.server.observability.DaemonThreads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

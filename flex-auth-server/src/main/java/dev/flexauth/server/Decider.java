@@ -7,6 +7,8 @@ import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.DecisionJson;
 import dev.flexauth.log.DecisionLogException;
 import dev.flexauth.reason.HttpError;
+import dev.flexauth.server.observability.AuditLog;
+import dev.flexauth.server.observability.Metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;

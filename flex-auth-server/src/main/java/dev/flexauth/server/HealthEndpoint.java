@@ -3,6 +3,7 @@ package dev.flexauth.server;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.registry.Source;
+import dev.flexauth.server.observability.AuditLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

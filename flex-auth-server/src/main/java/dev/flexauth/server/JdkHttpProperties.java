@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.server.observability.ServerLog;
 import java.time.Duration;
 
 /**

@@ -1,12 +1,14 @@
 package dev.flexauth.server;
 
-import static dev.flexauth.server.Metrics.counter;
-import static dev.flexauth.server.Metrics.head;
-import static dev.flexauth.server.Metrics.label;
-import static dev.flexauth.server.Metrics.number;
+import static dev.flexauth.server.observability.Metrics.counter;
+import static dev.flexauth.server.observability.Metrics.head;
+import static dev.flexauth.server.observability.Metrics.label;
+import static dev.flexauth.server.observability.Metrics.number;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
+import dev.flexauth.server.observability.AuditLog;
+import dev.flexauth.server.observability.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

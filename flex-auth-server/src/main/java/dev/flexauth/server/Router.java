@@ -4,6 +4,8 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.flexauth.reason.HttpError;
+import dev.flexauth.server.observability.Metrics;
+import dev.flexauth.server.observability.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;

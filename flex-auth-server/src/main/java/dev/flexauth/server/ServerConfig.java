@@ -1,5 +1,6 @@
 package dev.flexauth.server;
 
+import dev.flexauth.server.observability.InstanceId;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.server.observability.Metrics;
+import dev.flexauth.server.observability.ServerLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.flexauth.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.server.observability.ServerLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.observability;
 
 import dev.flexauth.engine.Decision;
 import dev.flexauth.log.DecisionLog;
@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * them. Counting is lock-free ({@link LongAdder}s); rendering reads a consistent-enough snapshot.
  * Thread-safe.
  */
-final class Metrics {
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+public final class Metrics {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     /** Upper bounds of the check latency buckets, in seconds. */
     private static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -32,19 +32,19 @@ final class Metrics {
     private final String instanceId;
     private final LongAdder defects = new LongAdder();
 
-    Metrics() {
+    public Metrics() {
         this(null);
     }
 
     /** {@code instanceId}: rendered as {@code flexauth_instance_info}; {@code null} leaves that metric out. */
-    Metrics(String instanceId) {
+    public Metrics(String instanceId) {
         this.instanceId = instanceId;
         for (int i = 0; i < latencyBuckets.length; i++) {
             latencyBuckets[i] = new LongAdder();
         }
     }
 
-    void decision(Decision d, long nanos) {
+    public void decision(Decision d, long nanos) {
         decisions.computeIfAbsent(label("effect", d.effect().label()) + "," + label("reason", d.reason()), k -> new LongAdder())
                 .increment();
         int i = 0;
@@ -56,7 +56,7 @@ final class Metrics {
         latencyNanos.add(nanos);
     }
 
-    void unlogged() {
+    public void unlogged() {
         unlogged.increment();
     }
 
@@ -65,25 +65,25 @@ final class Metrics {
     }
 
     /** A request answered 500 {@code internal_error}: a defect, never the request's fault. */
-    void defect() {
+    public void defect() {
         defects.increment();
     }
 
-    long defects() {
+    public long defects() {
         return defects.sum();
     }
 
     /** A reload, by its result ({@code accepted}, {@code rejected}) and trigger label. */
-    void reload(String result, String trigger) {
+    public void reload(String result, String trigger) {
         reloads.computeIfAbsent(label("result", result) + "," + label("trigger", trigger), k -> new LongAdder()).increment();
     }
 
-    void response(int status) {
+    public void response(int status) {
         responses.computeIfAbsent(status, k -> new LongAdder()).increment();
     }
 
     /** The decision counters, the check latency histogram and this replica's instance: the exposition's first series. */
-    void appendDecisions(StringBuilder sb) {
+    public void appendDecisions(StringBuilder sb) {
         counter(sb, "flexauth_decisions_total", "Decisions answered, by effect and reason.", decisions);
         counter(sb, "flexauth_decisions_unlogged_total",
                 "Decisions refused with 503 because the decision log could not be written.", unlogged.sum());
@@ -108,12 +108,12 @@ final class Metrics {
     }
 
     /** The reload counter, by result and trigger. */
-    void appendReloads(StringBuilder sb) {
+    public void appendReloads(StringBuilder sb) {
         counter(sb, "flexauth_reloads_total", "Reloads of the registry and policy, by result and trigger.", reloads);
     }
 
     /** The decision log's series: {@code log} is its status now. */
-    void appendLog(StringBuilder sb, DecisionLog.Status log) {
+    public void appendLog(StringBuilder sb, DecisionLog.Status log) {
         head(sb, "flexauth_decision_log_up", "gauge", "1 while the decision log can be written, 0 while decisions are refused.");
         sb.append("flexauth_decision_log_up ").append(log.state() == DecisionLog.State.OK ? 1 : 0).append('\n');
         counter(sb, "flexauth_decision_log_write_failures_total",
@@ -128,7 +128,7 @@ final class Metrics {
     }
 
     /** The HTTP answers by status code and the defects among them. */
-    void appendResponses(StringBuilder sb) {
+    public void appendResponses(StringBuilder sb) {
         Map<String, LongAdder> byCode = new TreeMap<>();
         responses.forEach((status, n) -> byCode.put(label("code", Integer.toString(status)), n));
         counter(sb, "flexauth_http_responses_total", "HTTP answers sent by flex-auth, by status code.", byCode);
@@ -142,21 +142,21 @@ final class Metrics {
         new TreeMap<>(series).forEach((labels, n) -> sb.append(name).append('{').append(labels).append("} ").append(n.sum()).append('\n'));
     }
 
-    static void counter(StringBuilder sb, String name, String help, long value) {
+    public static void counter(StringBuilder sb, String name, String help, long value) {
         head(sb, name, "counter", help);
         sb.append(name).append(' ').append(value).append('\n');
     }
 
-    static void head(StringBuilder sb, String name, String type, String help) {
+    public static void head(StringBuilder sb, String name, String type, String help) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
         sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    static String label(String name, String value) {
+    public static String label(String name, String value) {
         return name + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
-    static String number(double d) {
+    public static String number(double d) {
         return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.observability;
 
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.log.DecisionLogException;
@@ -11,13 +11,13 @@ import java.util.Objects;
  * log fails and when it recovers, once per failure rather than once per refused decision.
  * Thread-safe.
  */
-final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AutoCloseable {
     private final DecisionLog log;
     private final Metrics metrics;
     private final ServerLog serverLog;
     private Instant failureSeen;
 
-    AuditLog(DecisionLog log, Metrics metrics, ServerLog serverLog) {
+    public AuditLog(DecisionLog log, Metrics metrics, ServerLog serverLog) {
         this.log = log;
         this.metrics = metrics;
         this.serverLog = serverLog;
@@ -28,7 +28,7 @@ final class AuditLog implements AutoCloseable {
      *
      * @throws DecisionLogException if it was not written: the caller must not answer the decision
      */
-    long append(byte[] body) {
+    public long append(byte[] body) {
         try {
             return log.append(body);
         } catch (DecisionLogException e) {
@@ -41,7 +41,7 @@ final class AuditLog implements AutoCloseable {
      * Called every second: recovers a failed log when it can be written again, notices rotation,
      * and reports a recovery, whether this tick or an append since the last one achieved it.
      */
-    void tick() {
+    public void tick() {
         if (!log.tryRecover()) {
             noticeFailure();
             return;
@@ -73,7 +73,7 @@ final class AuditLog implements AutoCloseable {
                 + " written again (retried every second)");
     }
 
-    DecisionLog.Status status() {
+    public DecisionLog.Status status() {
         return log.status();
     }
 

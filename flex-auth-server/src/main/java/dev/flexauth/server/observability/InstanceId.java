@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.observability;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * apart. It is not a secret and need not be unique to be safe: decision ids are unique without it
  * (docs/scale-out.md), it only has to be unique to be useful.
  */
-final class InstanceId {
+public final class InstanceId {
     /** A DNS name, a pod name or an address: what a host or pod can be called, and nothing a log line could be forged with. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
     /** Where Linux keeps the host name; read rather than asked of DNS, which may be slow or absent in a container. */
@@ -26,11 +26,11 @@ final class InstanceId {
     }
 
     /** {@code POD_NAME}, else the host name, else {@code "unknown"}. */
-    static String fromEnvironment() {
+    public static String fromEnvironment() {
         return resolve(System.getenv(), KERNEL_HOSTNAME);
     }
 
-    static String resolve(Map<String, String> env, Path kernelHostname) {
+    public static String resolve(Map<String, String> env, Path kernelHostname) {
         String pod = env.get("POD_NAME");
         if (pod != null && VALID.matcher(pod.strip()).matches()) {
             return pod.strip();
@@ -55,7 +55,7 @@ final class InstanceId {
     }
 
     /** Throws a teaching error for an id that is absent or could break a log line or a metric label. */
-    static void check(String id) {
+    public static void check(String id) {
         if (id == null) {
             throw new IllegalArgumentException("expected an instance id (e.g. the pod name) but found none");
         }

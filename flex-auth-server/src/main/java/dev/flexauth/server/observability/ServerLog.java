@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.observability;
 
 import dev.flexauth.log.Redaction;
 import java.io.PrintStream;
@@ -13,16 +13,16 @@ import java.time.temporal.ChronoUnit;
  * header values; and credential-shaped text in what it does receive (a path, a file's error
  * message) is replaced by a marker ({@link Redaction}). Thread-safe: a line is written whole.
  */
-final class ServerLog {
+public final class ServerLog {
     private final PrintStream out;
     private final Clock clock;
 
-    ServerLog(PrintStream out, Clock clock) {
+    public ServerLog(PrintStream out, Clock clock) {
         this.out = out;
         this.clock = clock;
     }
 
-    static ServerLog stderr() {
+    public static ServerLog stderr() {
         return new ServerLog(System.err, Clock.systemUTC());
     }
 
@@ -30,7 +30,7 @@ final class ServerLog {
      * A defect, with the stack trace of {@code e} and its causes on the same line: the classes and
      * frames, not the messages, which may quote what a client sent.
      */
-    void defect(String message, Throwable e) {
+    public void defect(String message, Throwable e) {
         StringBuilder sb = new StringBuilder(message);
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
@@ -42,7 +42,7 @@ final class ServerLog {
         info(sb.toString());
     }
 
-    void info(String message) {
+    public void info(String message) {
         String line = clock.instant().truncatedTo(ChronoUnit.MILLIS) + " flex-auth: " + Redaction.redact(message).replaceAll("\\R", " | ");
         synchronized (out) {
             out.println(line);

@@ -2,6 +2,10 @@ package dev.flexauth.server;
 
 import dev.flexauth.json.DecisionJson;
 import dev.flexauth.json.RequestJson;
+import dev.flexauth.server.transport.ApiError;
+import dev.flexauth.server.transport.Call;
+import dev.flexauth.server.transport.Response;
+import dev.flexauth.server.transport.Router;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;

@@ -9,6 +9,8 @@ import dev.flexauth.log.DecisionLogException;
 import dev.flexauth.reason.HttpError;
 import dev.flexauth.server.observability.AuditLog;
 import dev.flexauth.server.observability.Metrics;
+import dev.flexauth.server.transport.Admission;
+import dev.flexauth.server.transport.ApiError;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;

@@ -1,6 +1,8 @@
 package dev.flexauth.server;
 
 import dev.flexauth.reason.HttpError;
+import dev.flexauth.server.transport.ApiError;
+import dev.flexauth.server.transport.Call;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

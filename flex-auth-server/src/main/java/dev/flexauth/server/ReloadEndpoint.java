@@ -1,6 +1,10 @@
 package dev.flexauth.server;
 
 import dev.flexauth.reason.HttpError;
+import dev.flexauth.server.transport.ApiError;
+import dev.flexauth.server.transport.Call;
+import dev.flexauth.server.transport.Response;
+import dev.flexauth.server.transport.Router;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.flexauth.server.observability.Metrics;
 import dev.flexauth.server.observability.ServerLog;
+import dev.flexauth.server.transport.Response;
+import dev.flexauth.server.transport.Router;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.flexauth.internal.Sha256;
 import dev.flexauth.server.observability.ServerLog;
+import dev.flexauth.server.transport.JdkHttpProperties;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

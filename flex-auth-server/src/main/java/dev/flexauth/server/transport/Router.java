@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code Cache-Control: no-store}. A defect in an endpoint answers 500 {@code internal_error},
  * never an allow, and is logged with its stack trace and counted apart. Thread-safe.
  */
-final class Router implements HttpHandler {
+public final class Router implements HttpHandler {
 
     /** Who may call a route. */
-    enum Access {
+    public enum Access {
         /** Anyone: health and metrics. */
         OPEN,
         /** The check token, when one is configured: the decision endpoints. */
@@ -35,13 +35,13 @@ final class Router implements HttpHandler {
 
     /** What an endpoint does with one call. */
     @FunctionalInterface
-    interface Endpoint {
+    public interface Endpoint {
         Response handle(Call call) throws ApiError, IOException;
     }
 
     /** An endpoint at a path, the methods it answers and who may call it. */
-    record Route(String path, List<String> methods, Access access, Endpoint endpoint) {
-        Route {
+    public record Route(String path, List<String> methods, Access access, Endpoint endpoint) {
+        public Route {
             methods = List.copyOf(methods);
         }
     }
@@ -55,7 +55,7 @@ final class Router implements HttpHandler {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    Router(List<Route> routes, BearerToken checkToken, BearerToken adminToken, int maxBodyBytes, Metrics metrics, ServerLog log) {
+    public Router(List<Route> routes, BearerToken checkToken, BearerToken adminToken, int maxBodyBytes, Metrics metrics, ServerLog log) {
         routes.forEach(r -> this.routes.put(r.path(), r));
         this.checkToken = checkToken;
         this.adminToken = adminToken;
@@ -166,17 +166,17 @@ final class Router implements HttpHandler {
     }
 
     /** Requests being answered now. */
-    int inFlight() {
+    public int inFlight() {
         return inFlight.get();
     }
 
     /** Refuses new requests from now on with 503 {@code shutting_down}. */
-    void beginShutdown() {
+    public void beginShutdown() {
         closing = true;
     }
 
     /** Waits up to {@code millis} for the requests being answered to finish; returns whether they did. */
-    boolean awaitIdle(long millis) throws InterruptedException {
+    public boolean awaitIdle(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (inFlight.get() > 0) {
             if (System.nanoTime() > deadline) {

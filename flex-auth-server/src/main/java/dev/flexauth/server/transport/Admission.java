@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import dev.flexauth.server.observability.DaemonThreads;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * thread because reading the headers of a slow client would otherwise stall every connection.
  * Thread-safe.
  */
-final class Admission implements Executor {
+public final class Admission implements Executor {
     static final int SHEDDING_THREADS = 2;
 
     private static final ThreadLocal<Boolean> SHEDDING = new ThreadLocal<>();
@@ -37,7 +37,7 @@ final class Admission implements Executor {
     private final LongAdder shed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
-    Admission(int workerThreads, int queueCapacity) {
+    public Admission(int workerThreads, int queueCapacity) {
         this.workerThreads = workerThreads;
         // A direct hand-off: a new thread per request beyond the idle ones, none beyond the limit.
         workers = new ThreadPoolExecutor(workerThreads, workerThreads + queueCapacity, 30, TimeUnit.SECONDS,
@@ -84,36 +84,36 @@ final class Admission implements Executor {
      *
      * @throws InterruptedException if the server is stopping
      */
-    void enterDecision() throws InterruptedException {
+    public void enterDecision() throws InterruptedException {
         deciding.acquire();
     }
 
-    void leaveDecision() {
+    public void leaveDecision() {
         deciding.release();
     }
 
     /** Requests in progress, up to the number of workers. */
-    int active() {
+    public int active() {
         return Math.min(workers.getActiveCount(), workerThreads);
     }
 
     /** Requests in progress beyond the number of workers: the queue. */
-    int queued() {
+    public int queued() {
         return Math.max(0, workers.getActiveCount() - workerThreads);
     }
 
     /** Requests answered 503 because the queue was full. */
-    long shed() {
+    public long shed() {
         return shed.sum();
     }
 
     /** Connections closed unanswered because the shedding queue was full too. */
-    long dropped() {
+    public long dropped() {
         return dropped.sum();
     }
 
     /** Lets queued requests run (they find the server stopping) and waits up to {@code millis} for them. */
-    void shutdown(long millis) throws InterruptedException {
+    public void shutdown(long millis) throws InterruptedException {
         workers.shutdown();
         shedder.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import dev.flexauth.internal.Sha256;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.security.MessageDigest;
  * token shows in how long a comparison takes. The token itself is kept only as its hash.
  * Immutable and thread-safe.
  */
-final class BearerToken {
+public final class BearerToken {
     private static final int MAX_FILE_BYTES = 4096;
 
     private final byte[] hash;
@@ -28,7 +28,7 @@ final class BearerToken {
      * @param option the command-line option naming the file, for the messages
      * @throws IllegalArgumentException with a message saying what is wrong with the file
      */
-    static BearerToken read(Path file, String option) {
+    public static BearerToken read(Path file, String option) {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
@@ -60,7 +60,7 @@ final class BearerToken {
     }
 
     /** Whether both tokens are the same, which would let one open the other's endpoints. */
-    boolean sameAs(BearerToken other) {
+    public boolean sameAs(BearerToken other) {
         return MessageDigest.isEqual(hash, other.hash);
     }
 }

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import dev.flexauth.json.Json;
 import java.util.Map;
@@ -7,14 +7,14 @@ import java.util.Map;
  * What an endpoint answers: status, content type, body and extra headers. The router adds the
  * common headers and sends it (headers only for HEAD).
  */
-record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
-    static final String JSON = "application/json";
+public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+    public static final String JSON = "application/json";
 
-    Response {
+    public Response {
         headers = Map.copyOf(headers);
     }
 
-    static Response json(int status, byte[] body) {
+    public static Response json(int status, byte[] body) {
         return new Response(status, JSON, body, Map.of());
     }
 
@@ -24,7 +24,7 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
         return new Response(status, contentType, body, h);
     }
 
-    static Response json(int status, Object value) {
+    public static Response json(int status, Object value) {
         return json(status, Json.writeAscii(value));
     }
 }

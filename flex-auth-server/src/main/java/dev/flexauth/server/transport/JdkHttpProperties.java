@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import dev.flexauth.server.observability.ServerLog;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import java.time.Duration;
  * {@code Connection: close} on such answers.
  * Thread-safe.
  */
-final class JdkHttpProperties {
+public final class JdkHttpProperties {
     static final int MAX_CONNECTIONS = 1024;
 
     private static Duration applied;
@@ -35,7 +35,7 @@ final class JdkHttpProperties {
     private JdkHttpProperties() {
     }
 
-    static synchronized void apply(Duration readTimeout, ServerLog log) {
+    public static synchronized void apply(Duration readTimeout, ServerLog log) {
         if (applied == null) {
             String seconds = Long.toString(readTimeout.toSeconds());
             setIfAbsent("sun.net.httpserver.maxReqTime", seconds);

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /** Builds the HTTPS configuration from a PKCS#12 keystore and a password file; TLS 1.2 and 1.3 only. */
-final class Tls {
+public final class Tls {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private Tls() {
@@ -27,7 +27,7 @@ final class Tls {
      *
      * @throws IllegalArgumentException with a message naming the file and what is wrong
      */
-    static HttpsConfigurator configurator(Path keystore, Path passwordFile) {
+    public static HttpsConfigurator configurator(Path keystore, Path passwordFile) {
         char[] password;
         try {
             password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.json.Json;
@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code Retry-After}). Thrown by endpoints and the router's checks and turned into the JSON body
  * {@code {"error", "message"}} in one place. Carries no stack trace: it is an answer, not a defect.
  */
-final class ApiError extends Exception {
+public final class ApiError extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int status;
@@ -31,23 +31,23 @@ final class ApiError extends Exception {
         this.closeConnection = closeConnection;
     }
 
-    static ApiError of(HttpError error, String message) {
+    public static ApiError of(HttpError error, String message) {
         return new ApiError(error.status(), error.code(), message, Map.of(), Map.of(), false);
     }
 
     /** A refused check request: 400 with the request code; the message names the field, never a secret value. */
-    static ApiError of(RequestException e) {
+    public static ApiError of(RequestException e) {
         return new ApiError(400, e.code().code(), e.getMessage(), Map.of(), Map.of(), false);
     }
 
-    ApiError withHeader(String name, String value) {
+    public ApiError withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new ApiError(status, code, getMessage(), extra, h, closeConnection);
     }
 
     /** Adds members to the body after {@code error} and {@code message}. */
-    ApiError withMembers(Map<String, Object> members) {
+    public ApiError withMembers(Map<String, Object> members) {
         Map<String, Object> m = new LinkedHashMap<>(extra);
         m.putAll(members);
         return new ApiError(status, code, getMessage(), m, headers, closeConnection);

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.transport;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.flexauth.reason.HttpError;
@@ -18,7 +18,7 @@ import java.util.Set;
  * refused any other framing).
  * Used by one thread, for one request.
  */
-final class Call {
+public final class Call {
     private final HttpExchange exchange;
     private final int maxBodyBytes;
     private boolean bodyRead;
@@ -32,12 +32,12 @@ final class Call {
         return exchange.getRequestMethod();
     }
 
-    String header(String name) {
+    public String header(String name) {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
     /** Every value of the header {@code name} (null when absent). */
-    java.util.List<String> headers(String name) {
+    public java.util.List<String> headers(String name) {
         return exchange.getRequestHeaders().get(name);
     }
 
@@ -46,7 +46,7 @@ final class Call {
      *
      * @throws ApiError 400 {@code bad_request} naming the parameter otherwise
      */
-    Map<String, String> query(Set<String> allowed) throws ApiError {
+    public Map<String, String> query(Set<String> allowed) throws ApiError {
         String raw = exchange.getRequestURI().getRawQuery();
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -74,7 +74,7 @@ final class Call {
     }
 
     /** A boolean query parameter: absent or {@code false} is false, {@code true} (or bare) is true. */
-    static boolean flag(Map<String, String> query, String name) throws ApiError {
+    public static boolean flag(Map<String, String> query, String name) throws ApiError {
         String v = query.get(name);
         if (v == null || v.equals("false")) {
             return false;
@@ -93,7 +93,7 @@ final class Call {
      * @throws ApiError 413 (asking the client to close, as the body was not read) or 415 (the body read
      *     and dropped, so the connection stays usable)
      */
-    byte[] jsonBody() throws ApiError, IOException {
+    public byte[] jsonBody() throws ApiError, IOException {
         return jsonBody(HttpError.UNSUPPORTED_MEDIA_TYPE);
     }
 
@@ -101,7 +101,7 @@ final class Call {
      * As {@link #jsonBody()}, refusing a body not declared as JSON with {@code notJson}: AuthZEN
      * (Authorization API 1.0, certification case C.2.4.3) wants 400 where {@code /v1/check} says 415.
      */
-    byte[] jsonBody(HttpError notJson) throws ApiError, IOException {
+    public byte[] jsonBody(HttpError notJson) throws ApiError, IOException {
         // RequestRules has refused Transfer-Encoding and any Content-Length but one of digits; absent means no body.
         String header = header("Content-Length");
         long declared = header == null ? 0 : Long.parseLong(header);

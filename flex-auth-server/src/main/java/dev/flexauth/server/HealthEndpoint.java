@@ -4,6 +4,7 @@ import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.registry.Source;
 import dev.flexauth.server.observability.AuditLog;
+import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.transport.Call;
 import dev.flexauth.server.transport.Response;
 import dev.flexauth.server.transport.Router;

@@ -9,6 +9,7 @@ import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.server.observability.AuditLog;
 import dev.flexauth.server.observability.Metrics;
+import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.transport.Admission;
 import dev.flexauth.server.transport.Call;
 import dev.flexauth.server.transport.Response;

@@ -1,6 +1,8 @@
 package dev.flexauth.server;
 
 import dev.flexauth.reason.HttpError;
+import dev.flexauth.server.reload.ReloadOutcome;
+import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.transport.ApiError;
 import dev.flexauth.server.transport.Call;
 import dev.flexauth.server.transport.Response;

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -11,7 +11,7 @@ import java.lang.reflect.Proxy;
  * SIGHUP. The handler is process-wide: installing replaces the previous one, and
  * {@link #restore()} puts it back when the server stops.
  */
-final class Sighup {
+public final class Sighup {
     private final Method handle;
     private final Object signal;
     private final Object previous;
@@ -28,7 +28,7 @@ final class Sighup {
      * @throws UnsupportedOperationException if this runtime, platform or JVM ({@code -Xrs}) does not
      *     let Java handle SIGHUP; the message says why
      */
-    static Sighup install(Runnable onSignal) {
+    public static Sighup install(Runnable onSignal) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -56,7 +56,7 @@ final class Sighup {
         }
     }
 
-    void restore() {
+    public void restore() {
         try {
             handle.invoke(null, signal, previous);
         } catch (ReflectiveOperationException e) {

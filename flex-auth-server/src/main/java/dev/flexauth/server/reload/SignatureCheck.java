@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 /**
  * Verifies a registry snapshot against its detached signature ({@code <url>.sig}). The
@@ -6,13 +6,13 @@ package dev.flexauth.server;
  * newly fetched pair and loads nothing that fails it. Implementations must be thread-safe.
  */
 @FunctionalInterface
-interface SignatureCheck {
+public interface SignatureCheck {
 
     /** A signature that does not verify the snapshot, with a message naming why (no key material). */
     final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Invalid(String message) {
+        public Invalid(String message) {
             super(message, null, false, false);
         }
     }

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 /**
  * A fetch from a source URL that did not yield a usable answer: unreachable, timed out, refused,
@@ -6,10 +6,10 @@ package dev.flexauth.server;
  * belong together. The message names the URL without its query string and says what to check.
  * The last good pair keeps serving.
  */
-final class FetchException extends Exception {
+public final class FetchException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    FetchException(String message) {
+    public FetchException(String message) {
         super(message, null, false, false);
     }
 }

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import dev.flexauth.server.observability.ServerLog;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * symlink swap; what events miss (network file systems, longer symlink chains) the Reloader's
  * periodic backstop catches. Thread-safe.
  */
-final class FileWatcher implements AutoCloseable {
+public final class FileWatcher implements AutoCloseable {
     private final List<Path> files;
     private final long debounceNanos;
     private final long maxDelayNanos;
@@ -68,7 +68,7 @@ final class FileWatcher implements AutoCloseable {
      * Starts watching {@code files}; {@code onChange} runs on {@code timer} after each burst of
      * relevant events, {@code debounce} after its last event but at most {@code maxDelay} after its first.
      */
-    static FileWatcher start(List<Path> files, Duration debounce, Duration maxDelay, Runnable onChange,
+    public static FileWatcher start(List<Path> files, Duration debounce, Duration maxDelay, Runnable onChange,
             ScheduledExecutorService timer, ServerLog log) throws IOException {
         FileWatcher w = new FileWatcher(files, debounce, maxDelay, onChange, timer, log);
         w.register();

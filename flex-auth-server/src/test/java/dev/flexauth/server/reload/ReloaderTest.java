@@ -1,10 +1,12 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.server.Fixtures;
+import dev.flexauth.server.TestServer;
 import dev.flexauth.server.observability.Metrics;
 import dev.flexauth.server.observability.ServerLog;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,15 +15,15 @@ import java.util.Objects;
  * signature check (signers not configured) the {@code .sig} is not fetched; over plain
  * {@code http://} a check is mandatory. Not thread-safe: one poller owns it.
  */
-final class UrlSource {
+public final class UrlSource {
     /** Attempts at a consistent pair per poll; a publisher writes its two files within milliseconds of each other. */
     static final int PAIR_ATTEMPTS = 3;
     /** The largest signature accepted (an SSHSIG armoured signature is well under 1 KiB). */
     static final long MAX_SIGNATURE_BYTES = 64 * 1024;
 
     /** A snapshot and the signature that verified it (null without a check), with what identifies the version. */
-    record FetchedPair(byte[] snapshot, byte[] signature, SourceFetcher.Validators validators, Instant fetchedAt) {
-        FetchedPair {
+    public record FetchedPair(byte[] snapshot, byte[] signature, SourceFetcher.Validators validators, Instant fetchedAt) {
+        public FetchedPair {
             Objects.requireNonNull(snapshot, "snapshot");
             Objects.requireNonNull(validators, "validators");
         }
@@ -33,7 +33,7 @@ final class UrlSource {
      * One poll's outcome: {@code pair} is the new pair to load, or null when the source confirmed
      * the version in service ({@code confirmedAt} is then the moment a silence bound restarts from).
      */
-    record Poll(FetchedPair pair, Instant confirmedAt, int status) {
+    public record Poll(FetchedPair pair, Instant confirmedAt, int status) {
         boolean changed() {
             return pair != null;
         }
@@ -58,7 +58,7 @@ final class UrlSource {
      *                       one looks unchanged to a conditional GET; the full fetch bounds how long.
      * @throws IllegalArgumentException for a plain http URL without a check
      */
-    UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery) {
+    public UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery) {
         this(url, fetcher, check, retryPause, fullFetchEvery, "--registry", "snapshot");
     }
 
@@ -66,7 +66,7 @@ final class UrlSource {
      * As above, for what {@code option} names ({@code --registry} or {@code --policy}); {@code what}
      * is how messages call the content ("snapshot", "policy package").
      */
-    UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery, String option,
+    public UrlSource(SourceUrl url, SourceFetcher fetcher, SignatureCheck check, Duration retryPause, int fullFetchEvery, String option,
             String what) {
         if (check == null && url.plainHttp()) {
             throw new IllegalArgumentException(option + " " + url + " is plain http, where anyone on the path can change"
@@ -85,7 +85,7 @@ final class UrlSource {
     }
 
     /** The snapshot's URL (renders without its query string). */
-    SourceUrl url() {
+    public SourceUrl url() {
         return url;
     }
 
@@ -100,7 +100,7 @@ final class UrlSource {
      * @throws FetchException when the source cannot be read, or no consistent pair could be had in
      *     {@link #PAIR_ATTEMPTS} attempts; the caller keeps serving what it has
      */
-    Poll poll() throws FetchException {
+    public Poll poll() throws FetchException {
         polls++;
         boolean full = fullFetchEvery > 0 && polls % fullFetchEvery == 0;
         // A full fetch keeps only the digest: the server sends the body, and the same bytes still count as unchanged.

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import dev.flexauth.internal.Sha256;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import javax.net.ssl.TrustManagerFactory;
  * validator (or ignores them) still yields "unchanged" for unchanged content. Built once from
  * {@link Options}; thread-safe.
  */
-final class SourceFetcher {
+public final class SourceFetcher {
 
     /**
      * @param connectTimeout time to open a connection (TCP and TLS)
@@ -55,8 +55,8 @@ final class SourceFetcher {
      * @param caFile         PEM certificates to trust instead of the JDK's trust store, or {@code null}
      * @param tokenFile      a file holding a bearer token sent to the source's origin, or {@code null}
      */
-    record Options(Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects, Path caFile, Path tokenFile) {
-        Options {
+    public record Options(Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects, Path caFile, Path tokenFile) {
+        public Options {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(readTimeout, "readTimeout");
             if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
@@ -101,7 +101,7 @@ final class SourceFetcher {
     private final String token;
     private final Clock clock;
 
-    SourceFetcher(Options options, Clock clock) {
+    public SourceFetcher(Options options, Clock clock) {
         this.options = options;
         this.clock = clock;
         this.token = options.tokenFile() == null ? null : readToken(options.tokenFile());

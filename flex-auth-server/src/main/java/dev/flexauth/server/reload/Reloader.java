@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import dev.flexauth.analysis.GrantDiff;
 import dev.flexauth.analysis.PropertyChecker;
@@ -13,9 +13,9 @@ import dev.flexauth.io.RegularFile;
 import dev.flexauth.json.Json;
 import dev.flexauth.policy.PolicyReader;
 import dev.flexauth.registry.SnapshotSigners;
-import dev.flexauth.server.ReloadOutcome.Digests;
-import dev.flexauth.server.ReloadOutcome.Result;
-import dev.flexauth.server.ReloadOutcome.Trigger;
+import dev.flexauth.server.reload.ReloadOutcome.Digests;
+import dev.flexauth.server.reload.ReloadOutcome.Result;
+import dev.flexauth.server.reload.ReloadOutcome.Trigger;
 import dev.flexauth.server.observability.AuditLog;
 import dev.flexauth.server.observability.DaemonThreads;
 import dev.flexauth.server.observability.Metrics;
@@ -55,7 +55,7 @@ import java.util.function.LongSupplier;
  * do not refuse the pair: removing an actor must revoke it even while an example still names it.
  * Thread-safe.
  */
-final class Reloader implements AutoCloseable {
+public final class Reloader implements AutoCloseable {
 
     /**
      * The most requests a load decides to check the package's properties: a load must stay quick
@@ -65,9 +65,9 @@ final class Reloader implements AutoCloseable {
     static final long MAX_PROPERTY_CASES = 50_000;
 
     /** The pair in service, when each part came into service, and its Examples' and Properties' results. */
-    record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples,
+    public record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples,
             List<PropertyResult> properties) {
-        Loaded {
+        public Loaded {
             examples = List.copyOf(examples);
             properties = List.copyOf(properties);
         }
@@ -84,32 +84,32 @@ final class Reloader implements AutoCloseable {
                     PropertyChecker.check(engine, MAX_PROPERTY_CASES));
         }
 
-        int propertiesFailed() {
+        public int propertiesFailed() {
             return (int) properties.stream().filter(p -> !p.holds()).count();
         }
 
         /** {@code line 142 (name): {"actor":...} gets allow reason} per failing property. */
-        List<String> propertyFailures() {
+        public List<String> propertyFailures() {
             return properties.stream().filter(p -> !p.holds()).map(p -> "line " + p.property().pos().line() + " ("
                     + p.property().name() + "): " + Json.writeAsciiString(p.counterexample().toMap()) + " gets "
                     + p.decision().effect() + " " + p.decision().reason()).toList();
         }
 
-        int examplesPassed() {
+        public int examplesPassed() {
             return (int) examples.stream().filter(ExampleResult::passed).count();
         }
 
-        int examplesFailed() {
+        public int examplesFailed() {
             return examples.size() - examplesPassed();
         }
 
-        List<String> exampleFailures() {
+        public List<String> exampleFailures() {
             return examples.stream().filter(r -> !r.passed()).map(ExampleResult::summary).toList();
         }
     }
 
     /** What healthz and the metrics show: the pair in service and the latest reload. */
-    record State(Loaded loaded, ReloadOutcome last) {
+    public record State(Loaded loaded, ReloadOutcome last) {
     }
 
     /**
@@ -117,9 +117,9 @@ final class Reloader implements AutoCloseable {
      * service (a 200 that loaded, or a 304 or unchanged 200 for it), the latest poll's status code
      * (0: failed), and the latest failure (its message never holds the URL's query string).
      */
-    record SourceStatus(String url, Instant lastConfirmedAt, Duration silence, Duration maxSilence, int lastStatus,
+    public record SourceStatus(String url, Instant lastConfirmedAt, Duration silence, Duration maxSilence, int lastStatus,
             long failures, Instant lastFailureAt, String lastError) {
-        boolean up() {
+        public boolean up() {
             return lastStatus != 0;
         }
     }
@@ -207,7 +207,7 @@ final class Reloader implements AutoCloseable {
      * was {@code initialFiles} just before; there is no empty state. With a {@code maxRegistryAge}
      * (null: none), every engine served denies with {@code registry_stale} once its snapshot is older.
      */
-    Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Duration maxRegistryAge,
+    public Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Duration maxRegistryAge,
             Metrics metrics, ServerLog log, Clock clock) {
         this(loader, registry, policy, initial, initialFiles, maxRegistryAge, metrics, log, clock, null, null, null, null);
     }
@@ -218,7 +218,7 @@ final class Reloader implements AutoCloseable {
      * (null: none) every engine served also denies with {@code registry_stale} once the source has
      * not confirmed the snapshot in service for that long, on the monotonic {@code nanoTime}.
      */
-    static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, Path policy, Engine initial,
+    public static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, Path policy, Engine initial,
             Duration maxRegistryAge, Duration maxSilence, Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
         return pulling(loader, source, initialSnapshot, null, policy, initial, maxRegistryAge, maxSilence, null, null, metrics,
                 log, clock, nanoTime);
@@ -228,7 +228,7 @@ final class Reloader implements AutoCloseable {
      * As above, keeping every accepted pull in {@code cache} (null: none); {@code confirmedAt} is when
      * the source last confirmed {@code initialSnapshot} (null: now), earlier when it came from the cache.
      */
-    static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, byte[] initialSignature, Path policy,
+    public static Reloader pulling(EngineLoader loader, UrlSource source, byte[] initialSnapshot, byte[] initialSignature, Path policy,
             Engine initial, Duration maxRegistryAge, Duration maxSilence, SnapshotCache cache, Instant confirmedAt,
             Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
         Reloader r = new Reloader(loader, null, policy, initial, fingerprint(loader, null, policy), maxRegistryAge, metrics, log,
@@ -317,7 +317,7 @@ final class Reloader implements AutoCloseable {
      * {@link #MIN_REGISTRY_WAIT} for a newer snapshot to be swapped in; if none comes, the engine in
      * service made to deny every check with {@code registry_stale}. Called by request threads.
      */
-    Engine atLeast(Instant generatedAt) {
+    public Engine atLeast(Instant generatedAt) {
         Engine engine = holder.current();
         if (newEnough(engine, generatedAt)) {
             return engine;
@@ -350,7 +350,7 @@ final class Reloader implements AutoCloseable {
      * Pulls the policy package from {@code policySource} as well, polled with the snapshot;
      * {@code initialPolicy} is the one {@code initial} was loaded with. Called once, before serving.
      */
-    void pullPolicy(UrlSource policySource, byte[] initialPolicy) {
+    public void pullPolicy(UrlSource policySource, byte[] initialPolicy) {
         pullPolicy(policySource, initialPolicy, null, null, null);
     }
 
@@ -359,7 +359,7 @@ final class Reloader implements AutoCloseable {
      * {@code cachedAt} is when the source last confirmed {@code initialPolicy} if it came from the
      * cache (null: fetched now, and written to the cache).
      */
-    void pullPolicy(UrlSource policySource, byte[] initialPolicy, byte[] initialSignature, SnapshotCache cache, Instant cachedAt) {
+    public void pullPolicy(UrlSource policySource, byte[] initialPolicy, byte[] initialSignature, SnapshotCache cache, Instant cachedAt) {
         this.policySource = Objects.requireNonNull(policySource, "policySource");
         this.policyInService = initialPolicy;
         this.latestPolicy = initialPolicy;
@@ -386,7 +386,7 @@ final class Reloader implements AutoCloseable {
     }
 
     /** The policy source's state, or null for a policy file (its silence is not bounded: the registry's is). */
-    SourceStatus policySourceStatus() {
+    public SourceStatus policySourceStatus() {
         if (policySource == null) {
             return null;
         }
@@ -395,7 +395,7 @@ final class Reloader implements AutoCloseable {
     }
 
     /** The URL source's state, or null for a registry file. */
-    SourceStatus sourceStatus() {
+    public SourceStatus sourceStatus() {
         if (source == null) {
             return null;
         }
@@ -408,7 +408,7 @@ final class Reloader implements AutoCloseable {
      * and swapped in; an unchanged one confirms the snapshot in service; a failure is recorded and
      * the pair in service keeps serving.
      */
-    void pollSource() {
+    public void pollSource() {
         if (source != null && sourcePollQueued.compareAndSet(false, true)) {
             queue(() -> {
                 sourcePollQueued.set(false);
@@ -461,7 +461,7 @@ final class Reloader implements AutoCloseable {
     }
 
     /** Whether the latest policy package the policy source handed over was refused (the one in service is older). */
-    boolean latestPolicyRefused() {
+    public boolean latestPolicyRefused() {
         return policySource != null && latestPolicy != policyInService;
     }
 
@@ -527,11 +527,11 @@ final class Reloader implements AutoCloseable {
     }
 
     /** The age of the snapshot in service, if its generated_at reads as a time. */
-    Optional<Duration> registryAge(Engine engine) {
+    public Optional<Duration> registryAge(Engine engine) {
         return engine.registryGeneratedAt().map(t -> Duration.between(t, clock.instant()));
     }
 
-    Instant now() {
+    public Instant now() {
         return clock.instant();
     }
 
@@ -539,7 +539,7 @@ final class Reloader implements AutoCloseable {
      * Logs when the snapshot in service turns stale and when it is fresh again; called after each
      * reload and periodically, since a snapshot turns stale with no event at all.
      */
-    synchronized void checkFreshness() {
+    public synchronized void checkFreshness() {
         Engine engine = holder.current();
         boolean stale = engine.registryStale();
         if (stale != reportedStale) {
@@ -559,21 +559,21 @@ final class Reloader implements AutoCloseable {
     }
 
     /** The engine in service; a check reads it once and decides on it to the end. */
-    Engine current() {
+    public Engine current() {
         return holder.current();
     }
 
-    State state() {
+    public State state() {
         return state.get();
     }
 
     /** Queues a reload and returns its outcome to come (the admin endpoint waits for it). */
-    Future<ReloadOutcome> request(Trigger trigger) {
+    public Future<ReloadOutcome> request(Trigger trigger) {
         return worker.submit(() -> reload(trigger));
     }
 
     /** Queues a reload unless one for a signal is already waiting: a burst of SIGHUPs loads once. */
-    void requestOnSignal() {
+    public void requestOnSignal() {
         if (signalQueued.compareAndSet(false, true)) {
             queue(() -> {
                 signalQueued.set(false);
@@ -587,7 +587,7 @@ final class Reloader implements AutoCloseable {
      * from those of the latest load: events that change nothing, such as a touch or a rewrite with
      * the same content, do not reload.
      */
-    void requestIfChanged() {
+    public void requestIfChanged() {
         if (changeCheckQueued.compareAndSet(false, true)) {
             queue(() -> {
                 changeCheckQueued.set(false);
@@ -603,7 +603,7 @@ final class Reloader implements AutoCloseable {
      * symlinks) and, if it changed, at their bytes, reloading if those differ from the latest load.
      * It catches what file events miss (network file systems, longer symlink chains).
      */
-    void poll() {
+    public void poll() {
         if (pollQueued.compareAndSet(false, true)) {
             queue(() -> {
                 pollQueued.set(false);
@@ -746,7 +746,7 @@ final class Reloader implements AutoCloseable {
     }
 
     /** Records the grants of every accepted reload in {@code auditLog} too; set once, before serving. */
-    void recordReloadsIn(AuditLog auditLog) {
+    public void recordReloadsIn(AuditLog auditLog) {
         this.auditLog = auditLog;
     }
 
@@ -810,7 +810,7 @@ final class Reloader implements AutoCloseable {
      * read deadline, so a FIFO, a device or an oversize file at either path is refused at once and
      * cannot hold up the reload thread.
      */
-    static String fingerprint(EngineLoader loader, Path registry, Path policy) {
+    public static String fingerprint(EngineLoader loader, Path registry, Path policy) {
         if (registry == null) {
             // A URL source: the snapshot is the poller's to compare, the policy file (if any) is ours.
             return policy == null ? "" : sha256(policy, PolicyReader.MAX_BYTES);

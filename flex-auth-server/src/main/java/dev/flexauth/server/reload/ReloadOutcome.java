@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,36 +13,36 @@ import java.util.Objects;
  * @param after  the digests in service after: the new ones if accepted, else {@code before}
  * @param errors every problem of a rejected pair, one line each; empty if accepted
  */
-record ReloadOutcome(Result result, Trigger trigger, Instant time, Digests before, Digests after, List<String> errors,
+public record ReloadOutcome(Result result, Trigger trigger, Instant time, Digests before, Digests after, List<String> errors,
         int examplesPassed, int examplesFailed) {
 
-    ReloadOutcome {
+    public ReloadOutcome {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(trigger, "trigger");
         errors = List.copyOf(errors);
     }
 
-    boolean accepted() {
+    public boolean accepted() {
         return result == Result.ACCEPTED;
     }
 
     /** The policy and registry digests of a pair. */
-    record Digests(String policy, String registry) {
+    public record Digests(String policy, String registry) {
     }
 
-    enum Result {
+    public enum Result {
         ACCEPTED, REJECTED;
 
-        String label() {
+        public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /** Why a load ran: {@code poll} is the periodic backstop that found a change no event reported. */
-    enum Trigger {
+    public enum Trigger {
         STARTUP, FILE, POLL, SIGNAL, ADMIN, SOURCE;
 
-        String label() {
+        public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

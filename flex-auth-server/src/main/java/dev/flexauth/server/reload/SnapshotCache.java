@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import dev.flexauth.io.RegularFile;
 import java.io.IOException;
@@ -17,14 +17,14 @@ import java.time.Instant;
  * the pair, which is what the silence bound counts from. Not thread-safe: the reload thread and
  * the start only.
  */
-final class SnapshotCache {
+public final class SnapshotCache {
     static final String SNAPSHOT = "registry.json";
     static final String SIGNATURE = "registry.json.sig";
     static final String POLICY = "policy.md";
     static final String POLICY_SIGNATURE = "policy.md.sig";
 
     /** A cached pair: the snapshot, its signature (null if the source had none) and when it was last confirmed. */
-    record Cached(byte[] snapshot, byte[] signature, Instant confirmedAt) {
+    public record Cached(byte[] snapshot, byte[] signature, Instant confirmedAt) {
     }
 
     private final Path dir;
@@ -32,7 +32,7 @@ final class SnapshotCache {
     private final String signatureName;
 
     /** The snapshot's cache in {@code dir}. */
-    SnapshotCache(Path dir) {
+    public SnapshotCache(Path dir) {
         this(dir, SNAPSHOT, SIGNATURE);
     }
 
@@ -43,21 +43,21 @@ final class SnapshotCache {
     }
 
     /** The pulled policy package's cache in {@code dir}, beside the snapshot's ({@code --policy URL}). */
-    static SnapshotCache forPolicy(Path dir) {
+    public static SnapshotCache forPolicy(Path dir) {
         return new SnapshotCache(dir, POLICY, POLICY_SIGNATURE);
     }
 
     /** The cached content's file. */
-    Path file() {
+    public Path file() {
         return dir.resolve(snapshotName);
     }
 
     /** The cached signature's file. */
-    Path signatureFile() {
+    public Path signatureFile() {
         return dir.resolve(signatureName);
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
@@ -89,7 +89,7 @@ final class SnapshotCache {
      *
      * @throws IOException when there is no cached snapshot or it cannot be read
      */
-    Cached read(long maxBytes) throws IOException {
+    public Cached read(long maxBytes) throws IOException {
         Path snapshot = file();
         Instant confirmed = Files.getLastModifiedTime(snapshot).toInstant();
         byte[] bytes = readAll(snapshot, maxBytes);

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.reload;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.flexauth.internal.Sha256;
+import dev.flexauth.server.ServerConfig;
+import dev.flexauth.server.ServerStartException;
+import dev.flexauth.server.SignedRegistryTest;
+import dev.flexauth.server.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

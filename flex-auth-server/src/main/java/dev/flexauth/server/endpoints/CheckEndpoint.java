@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.json.DecisionJson;
 import dev.flexauth.json.RequestJson;
@@ -15,10 +15,10 @@ import java.util.Set;
  * strictly; the answer is the decision envelope, 200 for allow and for deny, with the explain
  * trace when {@code ?explain=true}.
  */
-final class CheckEndpoint implements Router.Endpoint {
+public final class CheckEndpoint implements Router.Endpoint {
     private final Decider decider;
 
-    CheckEndpoint(Decider decider) {
+    public CheckEndpoint(Decider decider) {
         this.decider = decider;
     }
 

@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.reason.HttpError;
 import dev.flexauth.server.reload.ReloadOutcome;
@@ -23,11 +23,11 @@ import java.util.concurrent.TimeoutException;
  * problem, the previous pair still serving; 202 {@code pending} if the load outlasts the wait
  * (the outcome then shows in {@code /healthz}). The request body, if any, is ignored.
  */
-final class ReloadEndpoint implements Router.Endpoint {
+public final class ReloadEndpoint implements Router.Endpoint {
     private final Reloader reloader;
     private final Duration wait;
 
-    ReloadEndpoint(Reloader reloader, Duration wait) {
+    public ReloadEndpoint(Reloader reloader, Duration wait) {
         this.reloader = reloader;
         this.wait = wait;
     }

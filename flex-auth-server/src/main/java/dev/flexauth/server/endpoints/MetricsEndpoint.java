@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import static dev.flexauth.server.observability.Metrics.counter;
 import static dev.flexauth.server.observability.Metrics.head;
@@ -23,13 +23,13 @@ import java.util.Map;
  * gauges read from the serving state (the pair in service, the latest reload, the decision log,
  * the request queue and the URL sources).
  */
-final class MetricsEndpoint implements Router.Endpoint {
+public final class MetricsEndpoint implements Router.Endpoint {
     private final Metrics metrics;
     private final Reloader reloader;
     private final AuditLog log;
     private final Admission admission;
 
-    MetricsEndpoint(Metrics metrics, Reloader reloader, AuditLog log, Admission admission) {
+    public MetricsEndpoint(Metrics metrics, Reloader reloader, AuditLog log, Admission admission) {
         this.metrics = metrics;
         this.reloader = reloader;
         this.log = log;

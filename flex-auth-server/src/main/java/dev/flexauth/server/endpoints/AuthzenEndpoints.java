@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.RequestException;
@@ -18,21 +18,21 @@ import java.util.regex.Pattern;
  * {@link AuthzenJson}); every decision goes through the same {@link Decider} as {@code /v1/check},
  * so it is logged and counted the same way.
  */
-final class AuthzenEndpoints {
+public final class AuthzenEndpoints {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
     private final Decider decider;
     private final String publicUrl;
     private final boolean tls;
 
-    AuthzenEndpoints(Decider decider, String publicUrl, boolean tls) {
+    public AuthzenEndpoints(Decider decider, String publicUrl, boolean tls) {
         this.decider = decider;
         this.publicUrl = publicUrl;
         this.tls = tls;
     }
 
     /** {@code POST /access/v1/evaluation}: one evaluation. */
-    Response evaluation(Call call) throws ApiError, IOException {
+    public Response evaluation(Call call) throws ApiError, IOException {
         call.query(Set.of());
         java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody(HttpError.BAD_REQUEST);
@@ -45,7 +45,7 @@ final class AuthzenEndpoints {
      * in the middle of a batch cannot split it between two policies. Without items it is one
      * evaluation, answered as {@link #evaluation} answers.
      */
-    Response evaluations(Call call) throws ApiError, IOException {
+    public Response evaluations(Call call) throws ApiError, IOException {
         call.query(Set.of());
         java.time.Instant minRegistry = MinRegistry.of(call);
         byte[] body = call.jsonBody(HttpError.BAD_REQUEST);
@@ -83,12 +83,12 @@ final class AuthzenEndpoints {
      * of a PDP whose base URL has a path at {@code /.well-known/authzen-configuration} followed by
      * that path.
      */
-    String publicPath() {
+    public String publicPath() {
         return publicUrl == null ? "" : java.net.URI.create(publicUrl).getRawPath();
     }
 
     /** {@code GET /.well-known/authzen-configuration}: where the evaluation endpoints are. */
-    Response metadata(Call call) throws ApiError {
+    public Response metadata(Call call) throws ApiError {
         call.query(Set.of());
         return Response.json(200, AuthzenJson.metadata(issuer(call)));
     }

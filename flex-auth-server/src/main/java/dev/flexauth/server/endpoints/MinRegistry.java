@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.reason.HttpError;
 import dev.flexauth.server.transport.ApiError;
@@ -14,8 +14,8 @@ import java.util.List;
  * snapshot sends its generated_at, so no replica answers from an older one (the "new enemy"
  * problem).
  */
-final class MinRegistry {
-    static final String HEADER = "Flex-Auth-Min-Registry";
+public final class MinRegistry {
+    public static final String HEADER = "Flex-Auth-Min-Registry";
 
     private MinRegistry() {
     }

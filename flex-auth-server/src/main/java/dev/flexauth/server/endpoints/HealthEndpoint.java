@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
@@ -23,13 +23,13 @@ import java.util.Map;
  * answers 503 {@code shutting_down} to everything.) There is no state without a validated pair,
  * so there is no "starting" answer.
  */
-final class HealthEndpoint implements Router.Endpoint {
+public final class HealthEndpoint implements Router.Endpoint {
     private final Reloader reloader;
     private final AuditLog log;
     private final Path logPath;
     private final String instanceId;
 
-    HealthEndpoint(Reloader reloader, AuditLog log, Path logPath, String instanceId) {
+    public HealthEndpoint(Reloader reloader, AuditLog log, Path logPath, String instanceId) {
         this.instanceId = instanceId;
         this.reloader = reloader;
         this.log = log;

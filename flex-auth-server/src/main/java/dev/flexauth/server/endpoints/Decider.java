@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * 503 {@code decision_log_unavailable}. At most the configured number of workers decide at once
  * (see {@link Admission}). Thread-safe.
  */
-final class Decider {
+public final class Decider {
 
     /** Maps a wire request onto the Request table of the engine that will decide it. */
     @FunctionalInterface
@@ -48,7 +48,7 @@ final class Decider {
         this(engines, null, log, metrics, clock, admission, instanceId);
     }
 
-    Decider(Supplier<Engine> engines, Fresher fresher, AuditLog log, Metrics metrics, Clock clock, Admission admission,
+    public Decider(Supplier<Engine> engines, Fresher fresher, AuditLog log, Metrics metrics, Clock clock, Admission admission,
             String instanceId) {
         this.fresher = fresher;
         this.admission = admission;
@@ -100,7 +100,7 @@ final class Decider {
     }
 
     /** Finds an engine whose snapshot is at least as new as asked (see {@link Reloader#atLeast}). */
-    interface Fresher {
+    public interface Fresher {
         Engine atLeast(Instant generatedAt);
     }
 

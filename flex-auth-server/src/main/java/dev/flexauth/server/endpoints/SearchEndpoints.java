@@ -1,4 +1,4 @@
-package dev.flexauth.server;
+package dev.flexauth.server.endpoints;
 
 import dev.flexauth.analysis.AnalysisException;
 import dev.flexauth.analysis.Search;
@@ -23,26 +23,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * decision log: they decide nothing a PEP enforces, and a PEP that acts on a result asks for the
  * evaluation, which is logged. Thread-safe.
  */
-final class SearchEndpoints {
+public final class SearchEndpoints {
     private final Decider decider;
     private final Admission admission;
     /** The search of the engine in service, rebuilt when a reload swaps the engine (its candidates are cached per engine). */
     private final AtomicReference<Search> current = new AtomicReference<>();
 
-    SearchEndpoints(Decider decider, Admission admission) {
+    public SearchEndpoints(Decider decider, Admission admission) {
         this.decider = decider;
         this.admission = admission;
     }
 
-    Response subject(Call call) throws ApiError, IOException {
+    public Response subject(Call call) throws ApiError, IOException {
         return search(call, SearchJson.Kind.SUBJECT);
     }
 
-    Response resource(Call call) throws ApiError, IOException {
+    public Response resource(Call call) throws ApiError, IOException {
         return search(call, SearchJson.Kind.RESOURCE);
     }
 
-    Response action(Call call) throws ApiError, IOException {
+    public Response action(Call call) throws ApiError, IOException {
         return search(call, SearchJson.Kind.ACTION);
     }
 

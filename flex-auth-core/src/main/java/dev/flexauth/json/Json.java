@@ -4,14 +4,22 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.reason.RequestCode;
 import dev.flexauth.registry.StringList;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -32,8 +40,18 @@ public final class Json {
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** A mapper on the same factory; not public, so every JSON flex-auth writes goes through this package. */
-    static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
+    /**
+     * A mapper on the same factory; not public, so every JSON flex-auth writes goes through this
+     * package. An {@link Instant} is written as its ISO-8601 text.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .addModule(new SimpleModule("instants").addSerializer(Instant.class, ToStringSerializer.instance))
+            .build();
+
+    /** Writes ASCII only: see {@link #writeAscii}. */
+    private static final ObjectWriter ASCII = MAPPER.writer(new AsciiEscapes())
+            .with(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
 
     private Json() {
     }
@@ -58,6 +76,52 @@ public final class Json {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * {@code value} (a map, a list, a string, a number, a boolean, an instant or null) as compact
+     * JSON in printable ASCII: every other character is escaped as &#92;u and four lowercase hex
+     * digits, but a line feed as {@code \\n}, so text echoed from a request can never break the
+     * document, a terminal or a log line. The server's own answers (errors, health, reload results).
+     */
+    public static byte[] writeAscii(Object value) {
+        try {
+            return ASCII.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** As {@link #writeAscii}, as a string. */
+    public static String writeAsciiString(Object value) {
+        return new String(writeAscii(value), StandardCharsets.US_ASCII);
+    }
+
+    /** JSON's own escapes for quote and backslash, a short one for line feed, &#92;u for every other control and DEL. */
+    private static final class AsciiEscapes extends CharacterEscapes {
+        private static final int[] CODES = codes();
+
+        private static int[] codes() {
+            int[] codes = new int[128];
+            for (int c = 0; c < 0x20; c++) {
+                codes[c] = ESCAPE_STANDARD;
+            }
+            codes['"'] = '"';
+            codes['\\'] = '\\';
+            codes['\n'] = 'n';
+            codes[0x7f] = ESCAPE_STANDARD;
+            return codes;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return CODES;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
         }
     }
 

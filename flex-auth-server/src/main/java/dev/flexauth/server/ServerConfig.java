@@ -1,5 +1,7 @@
 package dev.flexauth.server;
 
+import dev.flexauth.server.observability.InstanceId;
+import dev.flexauth.server.reload.SourceUrl;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.json.Json;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -440,7 +441,7 @@ class AuthzenCertificationTest {
                 if (token.isEmpty()) {
                     break;
                 }
-                r = search("subject", body + ",\"page\":{\"token\":" + JsonText.string(token) + ",\"limit\":1}}");
+                r = search("subject", body + ",\"page\":{\"token\":" + Json.writeAsciiString(token) + ",\"limit\":1}}");
             }
             assertEquals(all, walked);
         }

@@ -10,20 +10,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Variants of the ops-warden example files, and the ways operators and tools replace files. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static String registry() {
+    public static String registry() {
         return read(TestServer.REGISTRY);
     }
 
-    static String policy() {
+    public static String policy() {
         return read(TestServer.POLICY);
     }
 
     /** The production registry without actor {@code id}: how an operator revokes it. */
-    static String registryWithout(String id) {
+    public static String registryWithout(String id) {
         try {
             ObjectNode root = (ObjectNode) TestJson.MAPPER.readTree(registry());
             ArrayNode actors = (ArrayNode) root.path("entities").path("actor");
@@ -50,7 +50,7 @@ final class Fixtures {
     }
 
     /** The production registry with the bridge agent's max TTL as a string: invalid. */
-    static String registryWithStringTtl() {
+    public static String registryWithStringTtl() {
         String valid = registry();
         String invalid = valid.replace("\"max_ttl_hours\": 24", "\"max_ttl_hours\": \"24\"");
         if (invalid.equals(valid)) {
@@ -64,7 +64,7 @@ final class Fixtures {
      * examples over each actor's maximum fail, and so does its property "No certificate outlives
      * the actor's maximum".
      */
-    static String policyWithHardCodedTtl() {
+    public static String policyWithHardCodedTtl() {
         String valid = policy();
         String invalid = valid.replace("(ttl_hours < 1 or ttl_hours > actor.max_ttl_hours)", "(ttl_hours < 1 or ttl_hours > 48)")
                 .replace("(ttl_hours >= 1 and ttl_hours <= actor.max_ttl_hours)", "(ttl_hours >= 1 and ttl_hours <= 48)");
@@ -86,7 +86,7 @@ final class Fixtures {
     }
 
     /** Writes next to {@code target} and renames over it: how generators and {@code kubectl cp} replace files. */
-    static void replaceAtomically(Path target, String content) {
+    public static void replaceAtomically(Path target, String content) {
         try {
             Path tmp = Files.writeString(target.resolveSibling("." + target.getFileName() + ".tmp"), content);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -96,7 +96,7 @@ final class Fixtures {
     }
 
     /** Truncates and rewrites the file itself: how many editors save. */
-    static void writeInPlace(Path target, String content) {
+    public static void writeInPlace(Path target, String content) {
         try {
             Files.writeString(target, content);
         } catch (IOException e) {

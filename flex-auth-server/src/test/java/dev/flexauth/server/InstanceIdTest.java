@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flexauth.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.server.observability.InstanceId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

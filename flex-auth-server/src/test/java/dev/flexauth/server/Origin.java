@@ -3,6 +3,9 @@ package dev.flexauth.server;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.flexauth.internal.Sha256;
+import dev.flexauth.server.observability.ServerLog;
+import dev.flexauth.server.transport.JdkHttpProperties;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,14 +24,14 @@ import java.util.concurrent.Executors;
  * honouring If-None-Match and If-Modified-Since when it sends them, and scripted misbehaviour
  * (a status, a redirect, a stall, a lying Content-Length). It records every request's headers.
  */
-final class Origin implements AutoCloseable {
+public final class Origin implements AutoCloseable {
     /** What one path answers. */
     record File(byte[] body, boolean etag, boolean lastModified, Instant modified) {
     }
 
     /** A request as received: its path with the query, and its headers. */
-    record Seen(String target, Headers headers) {
-        String header(String name) {
+    public record Seen(String target, Headers headers) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
@@ -43,12 +46,12 @@ final class Origin implements AutoCloseable {
     private final Map<String, Boolean> chunked = new ConcurrentHashMap<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-    Origin() throws IOException {
+    public Origin() throws IOException {
         this(null);
     }
 
     /** An https origin when {@code tls} is given. */
-    Origin(com.sun.net.httpserver.HttpsConfigurator tls) throws IOException {
+    public Origin(com.sun.net.httpserver.HttpsConfigurator tls) throws IOException {
         // The JDK's server reads its timeouts once per process, when the first server starts: set flex-auth's
         // first, or a test server started later in this JVM would run without them.
         JdkHttpProperties.apply(TestServer.READ_TIMEOUT, new ServerLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
@@ -69,17 +72,17 @@ final class Origin implements AutoCloseable {
         server.start();
     }
 
-    String url(String pathAndQuery) {
+    public String url(String pathAndQuery) {
         return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
                 + server.getAddress().getPort() + pathAndQuery;
     }
 
     /** Serves {@code body} at {@code path}, modified at {@code modified} (one-second resolution, as HTTP dates are). */
-    void put(String path, byte[] body, boolean etag, boolean lastModified, Instant modified) {
+    public void put(String path, byte[] body, boolean etag, boolean lastModified, Instant modified) {
         files.put(path, new File(body, etag, lastModified, modified));
     }
 
-    void status(String path, int status) {
+    public void status(String path, int status) {
         statuses.put(path, status);
     }
 
@@ -88,24 +91,24 @@ final class Origin implements AutoCloseable {
         statuses.remove(path);
     }
 
-    void redirect(String path, String location) {
+    public void redirect(String path, String location) {
         redirects.put(path, location);
     }
 
-    void stall(String path, long millis) {
+    public void stall(String path, long millis) {
         stalls.put(path, millis);
     }
 
     /** Sends {@code path} chunked, without a Content-Length, as a proxy or a generated answer would. */
-    void chunked(String path) {
+    public void chunked(String path) {
         chunked.put(path, true);
     }
 
-    List<Seen> seen() {
+    public List<Seen> seen() {
         return List.copyOf(seen);
     }
 
-    Seen last() {
+    public Seen last() {
         return seen.get(seen.size() - 1);
     }
 
@@ -134,7 +137,7 @@ final class Origin implements AutoCloseable {
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
-            String etag = "\"" + SourceFetcher.sha256(f.body()).substring(0, 16) + "\"";
+            String etag = "\"" + Sha256.hex(f.body()).substring(0, 16) + "\"";
             String modified = HTTP_DATE.format(f.modified());
             if (f.etag()) {
                 ex.getResponseHeaders().set("ETag", etag);

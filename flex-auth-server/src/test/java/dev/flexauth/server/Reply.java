@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An HTTP answer as the tests look at it: status, headers (names lowercase), body text. */
-record Reply(int status, Map<String, List<String>> headers, String body) {
+public record Reply(int status, Map<String, List<String>> headers, String body) {
 
     /** The first value of header {@code name}, or null. */
     String header(String name) {
@@ -16,7 +16,7 @@ record Reply(int status, Map<String, List<String>> headers, String body) {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
         try {
             return TestJson.MAPPER.readTree(body);
         } catch (IOException e) {

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * unsigned or whose signature does not match, and lands the new pair once snapshot and signature
  * match, whichever of the two is replaced first.
  */
-class SignedRegistryTest {
-    static final Path SIGNING = TestServer.EXAMPLES.resolve("../../flex-auth-core/src/test/resources/signing").normalize();
-    static final Path SIGNERS = SIGNING.resolve("allowed_signers");
-    static final String BRIDGE = ReloadTest.BRIDGE;
+public class SignedRegistryTest {
+    public static final Path SIGNING = TestServer.EXAMPLES.resolve("../../flex-auth-core/src/test/resources/signing").normalize();
+    public static final Path SIGNERS = SIGNING.resolve("allowed_signers");
+    public static final String BRIDGE = ReloadTest.BRIDGE;
 
     @TempDir
     Path dir;

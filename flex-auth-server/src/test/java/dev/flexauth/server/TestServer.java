@@ -1,6 +1,7 @@
 package dev.flexauth.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flexauth.server.observability.ServerLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,12 +24,12 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
 /** A real server on an ephemeral loopback port, with a client and the server log captured. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     static final Path EXAMPLES = Path.of("..", "examples", "ops-warden").toAbsolutePath().normalize();
     static final Path REGISTRY = EXAMPLES.resolve("production_registry_snapshot.json");
     static final Path POLICY = EXAMPLES.resolve("policy_package.md");
     /** The JDK sets it once per process, so every test server uses the same. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
     final FlexAuthServer server;
     private final ByteArrayOutputStream log;
@@ -62,11 +63,11 @@ final class TestServer implements AutoCloseable {
         return config(REGISTRY, POLICY);
     }
 
-    static TestServer start(ServerConfig config) throws ServerStartException {
+    public static TestServer start(ServerConfig config) throws ServerStartException {
         return start(config, null);
     }
 
-    static TestServer start(ServerConfig config, SSLContext trust) throws ServerStartException {
+    public static TestServer start(ServerConfig config, SSLContext trust) throws ServerStartException {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         FlexAuthServer server = FlexAuthServer.start(config, new ServerLog(new PrintStream(log, true, StandardCharsets.UTF_8),
                 Clock.systemUTC()));
@@ -74,7 +75,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Copies the example pair into {@code dir} (reload tests change the copies). */
-    static void copyExamples(Path dir) {
+    public static void copyExamples(Path dir) {
         try {
             Files.copy(REGISTRY, dir.resolve("registry.json"), StandardCopyOption.REPLACE_EXISTING);
             Files.copy(POLICY, dir.resolve("policy.md"), StandardCopyOption.REPLACE_EXISTING);
@@ -87,7 +88,7 @@ final class TestServer implements AutoCloseable {
         return base + path;
     }
 
-    Reply get(String path, String... headers) {
+    public Reply get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), headers);
     }
 
@@ -103,7 +104,7 @@ final class TestServer implements AutoCloseable {
         return send(b, headers);
     }
 
-    Reply check(String json, String... headers) {
+    public Reply check(String json, String... headers) {
         return post("/v1/check", "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
@@ -126,7 +127,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Polls /healthz until {@code until} holds (at most 10 s), and returns that body. */
-    JsonNode awaitHealth(Predicate<JsonNode> until) {
+    public JsonNode awaitHealth(Predicate<JsonNode> until) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
@@ -151,7 +152,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** What the server wrote to its log so far. */
-    String serverLog() {
+    public String serverLog() {
         return log.toString(StandardCharsets.UTF_8);
     }
 

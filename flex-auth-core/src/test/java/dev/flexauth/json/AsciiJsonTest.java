@@ -1,0 +1,33 @@
+package dev.flexauth.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The server's own JSON ({@link Json#writeAscii}): correct for any string, ASCII only. */
+class AsciiJsonTest {
+    @Test
+    void escapes_quotes_backslashes_controls_and_everything_outside_ascii() {
+        assertEquals("\"a\\\"b\\\\c\\n\\u0000\\u001f\\u00e9\\u2028\\ud83d\\ude00\"",
+                Json.writeAsciiString("a\"b\\c\n\u0000\u001f\u00e9\u2028\uD83D\uDE00"));
+    }
+
+    @Test
+    void writes_maps_lists_numbers_booleans_instants_and_nulls() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("list", Arrays.asList(1, 2L, true, null));
+        m.put("time", Instant.parse("2026-06-23T00:00:00Z"));
+        m.put("empty", Map.of());
+
+        assertEquals("{\"list\":[1,2,true,null],\"time\":\"2026-06-23T00:00:00Z\",\"empty\":{}}", Json.writeAsciiString(m));
+    }
+
+    @Test
+    void escapes_tab_carriage_return_and_delete_as_unicode_escapes() {
+        assertEquals("\"\\u0009\\u000d\\u007f\"", Json.writeAsciiString("\t\r\u007f"));
+    }
+}

@@ -22,6 +22,7 @@ import dev.flexauth.server.endpoints.MetricsEndpoint;
 import dev.flexauth.server.endpoints.ReloadEndpoint;
 import dev.flexauth.server.endpoints.SearchEndpoints;
 import dev.flexauth.server.reload.FetchException;
+import dev.flexauth.server.reload.FileFingerprint;
 import dev.flexauth.server.reload.FileWatcher;
 import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.reload.Sighup;
@@ -168,7 +169,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         ServerConfig.RegistrySource pull = config.registrySource();
-        String files = pull == null ? Reloader.fingerprint(loader, config.registry(), config.policy()) : null;
+        String files = pull == null ? FileFingerprint.fingerprint(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
         UrlSource urlSource = null;
         UrlSource policySource = null;

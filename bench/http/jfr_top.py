@@ -21,7 +21,7 @@ STAGES = [
     ("envelope: render the answer", ["dev.flexauth.json.DecisionJson.envelope"]),
     ("read the JSON request", ["dev.flexauth.json.RequestJson."]),
     ("Engine.check", ["dev.flexauth.engine."]),
-    ("metrics", ["dev.flexauth.server.Metrics."]),
+    ("metrics", ["dev.flexauth.server.observability.Metrics."]),
     ("flex-auth router and call (headers, body, limits)", ["dev.flexauth.server."]),
     ("JDK HTTP server: dispatcher, selector, parsing, response", ["sun.net.httpserver.", "com.sun.net.httpserver."]),
     ("socket I/O and selector (outside the HTTP server's frames)", ["sun.nio.ch.", "java.nio."]),

@@ -22,6 +22,7 @@ import dev.flexauth.server.endpoints.MetricsEndpoint;
 import dev.flexauth.server.endpoints.ReloadEndpoint;
 import dev.flexauth.server.endpoints.SearchEndpoints;
 import dev.flexauth.server.reload.FetchException;
+import dev.flexauth.server.reload.FileFingerprint;
 import dev.flexauth.server.reload.FileWatcher;
 import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.reload.Sighup;
@@ -63,6 +64,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code POST /v1/admin/reload}. It reloads on file changes and on SIGHUP when the config says so
  * (the default): the handler is installed by {@code start} and restored by {@code close}. The
  * caller owns SIGTERM: a shutdown hook that calls {@link #close()}. Thread-safe.
+ *
+ * <p>Over 400 lines on purpose: it is the one place that wires the four layers (transport,
+ * endpoints, reload, observability) and collects every start problem, so that a failed start lists
+ * them all at once; what each part does lives in its layer.
  */
 public final class FlexAuthServer implements AutoCloseable {
     static final int BACKLOG = 128;
@@ -168,7 +173,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         ServerConfig.RegistrySource pull = config.registrySource();
-        String files = pull == null ? Reloader.fingerprint(loader, config.registry(), config.policy()) : null;
+        String files = pull == null ? FileFingerprint.fingerprint(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
         UrlSource urlSource = null;
         UrlSource policySource = null;

@@ -22,6 +22,10 @@ import java.util.Objects;
  * the keystore password) are only ever read from files,
  * never taken as values.
  *
+ * <p>Over 400 lines on purpose: it is one public value of two dozen options, each with its line
+ * of documentation, its default and its {@code with} method; split, an embedder
+ * would have to assemble the one config from several.
+ *
  * @param address         where to listen; port 0 picks a free port (see {@link FlexAuthServer#address()})
  * @param registry        the registry snapshot file ({@code null} with a {@code registrySource})
  * @param policy          the policy package file ({@code null} when the {@code registrySource} pulls it)

@@ -99,7 +99,7 @@ public final class Decider {
         return minRegistry == null || fresher == null ? engines.get() : fresher.atLeast(minRegistry);
     }
 
-    /** Finds an engine whose snapshot is at least as new as asked (see {@link Reloader#atLeast}). */
+    /** Finds an engine whose snapshot is at least as new as asked (see {@link dev.flexauth.server.reload.Reloader#atLeast}). */
     public interface Fresher {
         Engine atLeast(Instant generatedAt);
     }

@@ -4,6 +4,7 @@ import dev.flexauth.engine.Engine;
 import dev.flexauth.log.DecisionLog;
 import dev.flexauth.registry.Source;
 import dev.flexauth.server.observability.AuditLog;
+import dev.flexauth.server.reload.Loaded;
 import dev.flexauth.server.reload.Reloader;
 import dev.flexauth.server.transport.Call;
 import dev.flexauth.server.transport.Response;
@@ -37,7 +38,7 @@ public final class HealthEndpoint implements Router.Endpoint {
     }
 
     /** How the package's Properties fared against the pair in service, reported like the Examples. */
-    private static Map<String, Object> properties(Reloader.Loaded loaded) {
+    private static Map<String, Object> properties(Loaded loaded) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("held", loaded.properties().size() - loaded.propertiesFailed());
         p.put("failed", loaded.propertiesFailed());

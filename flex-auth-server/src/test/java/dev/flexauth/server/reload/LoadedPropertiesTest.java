@@ -28,19 +28,19 @@ class LoadedPropertiesTest {
 
     @Test
     void theOpsWardenPropertiesAreProvenAtLoadOverTenThousandActors() throws Exception {
-        Reloader.Loaded loaded = Reloader.Loaded.of(engine(Fixtures.policy()), Instant.EPOCH, Instant.EPOCH);
+        Loaded loaded = Loaded.of(engine(Fixtures.policy()), Instant.EPOCH, Instant.EPOCH);
         List<PropertyResult> properties = loaded.properties();
         assertEquals(6, properties.size());
         for (PropertyResult p : properties) {
             assertTrue(p.holds() && p.proven(), p.property().name() + ": " + p);
             assertEquals(1_068_748, p.cases(), "distinct requests checked");
-            assertTrue(p.decided() <= Reloader.MAX_PROPERTY_CASES, "decided " + p.decided());
+            assertTrue(p.decided() <= Loaded.MAX_PROPERTY_CASES, "decided " + p.decided());
         }
     }
 
     @Test
     void aHardCodedTtlIsCaughtAtLoadWithTheSmallestCounterexampleOfAllTheActors() throws Exception {
-        Reloader.Loaded loaded = Reloader.Loaded.of(engine(Fixtures.policyWithHardCodedTtl()), Instant.EPOCH, Instant.EPOCH);
+        Loaded loaded = Loaded.of(engine(Fixtures.policyWithHardCodedTtl()), Instant.EPOCH, Instant.EPOCH);
         assertTrue(loaded.properties().get(0).proven());
         // Actor 0 (max 1) is the first of the shortest keys whose maximum is below 48; 2 is its maximum plus one.
         assertEquals(List.of("line " + loaded.properties().get(0).property().pos().line() + " (No certificate outlives the "

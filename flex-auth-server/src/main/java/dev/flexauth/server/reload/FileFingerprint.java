@@ -1,0 +1,74 @@
+package dev.flexauth.server.reload;
+
+import dev.flexauth.engine.EngineLoader;
+import dev.flexauth.internal.Sha256;
+import dev.flexauth.io.RegularFile;
+import dev.flexauth.policy.markdown.PolicyReader;
+import dev.flexauth.registry.SnapshotSigners;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * What a change of the registry and policy files is compared by: their bytes' SHA-256
+ * ({@link #fingerprint}) and, cheaply first, their identity ({@link #identity}). A signature file
+ * counts too when signatures are required. Stateless.
+ */
+public final class FileFingerprint {
+    private FileFingerprint() {
+    }
+
+    /**
+     * The SHA-256 of both files' bytes (or why one cannot be read): what a file change is compared
+     * by. Read like {@code loader} reads them: regular files only, within its size limits and the
+     * read deadline, so a FIFO, a device or an oversize file at either path is refused at once and
+     * cannot hold up the reload thread.
+     */
+    public static String fingerprint(EngineLoader loader, Path registry, Path policy) {
+        if (registry == null) {
+            // A URL source: the snapshot is the poller's to compare, the policy file (if any) is ours.
+            return policy == null ? "" : sha256(policy, PolicyReader.MAX_BYTES);
+        }
+        String files = sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
+        // With signatures required, a .sig replaced after its snapshot is a change to load, or a
+        // rejected mismatched pair would wait for the next unrelated change.
+        return loader.signers() == null ? files
+                : files + " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
+    }
+
+    private static String sha256(Path file, long maxBytes) {
+        try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
+            MessageDigest md = Sha256.newDigest();
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return "unreadable:" + e.getClass().getSimpleName() + ":" + Objects.toString(e.getMessage());
+        }
+    }
+
+    /** What the poll compares first, cheaply: each file's path after symlinks, file key, size and mtime. */
+    static String identity(EngineLoader loader, Path registry, Path policy) {
+        if (registry == null) {
+            return policy == null ? "" : identity(policy);
+        }
+        String files = identity(registry) + " " + identity(policy);
+        return loader.signers() == null ? files : files + " " + identity(SnapshotSigners.signatureOf(registry));
+    }
+
+    private static String identity(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return file.toRealPath() + "|" + a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return "unreadable:" + e.getClass().getSimpleName();
+        }
+    }
+}

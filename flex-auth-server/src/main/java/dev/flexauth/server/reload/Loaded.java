@@ -1,0 +1,77 @@
+package dev.flexauth.server.reload;
+
+import dev.flexauth.analysis.PropertyChecker;
+import dev.flexauth.analysis.PropertyResult;
+import dev.flexauth.engine.Engine;
+import dev.flexauth.engine.ExampleResult;
+import dev.flexauth.json.Json;
+import java.time.Instant;
+import java.util.List;
+
+/** The pair in service, when each part came into service, and its Examples' and Properties' results. */
+public record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt, List<ExampleResult> examples,
+        List<PropertyResult> properties) {
+
+    /**
+     * The most requests a load decides to check the package's properties: a load must stay quick
+     * (measured in docs/testing-policies.md). Keys the package cannot tell apart share decisions, so
+     * the ops-warden package over 100,000 actors decides about 5,000 and is checked exactly.
+     */
+    static final long MAX_PROPERTY_CASES = 50_000;
+
+    public Loaded {
+        examples = List.copyOf(examples);
+        properties = List.copyOf(properties);
+    }
+
+    /**
+     * Runs the Examples and checks the Properties of {@code engine}; like a failing example, a
+     * failing property is reported, not refused. The check is exact when it takes deciding at
+     * most {@link #MAX_PROPERTY_CASES} requests, else a random search of that many (and reported
+     * as not exact), so that a load stays quick; {@code flex-auth test} is where a registry
+     * whose keys all differ gets the exact proof.
+     */
+    static Loaded of(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt) {
+        return new Loaded(engine, policyLoadedAt, registryLoadedAt, engine.runExamples(),
+                PropertyChecker.check(engine, MAX_PROPERTY_CASES));
+    }
+
+    public int propertiesFailed() {
+        return (int) properties.stream().filter(p -> !p.holds()).count();
+    }
+
+    /** {@code line 142 (name): {"actor":...} gets allow reason} per failing property. */
+    public List<String> propertyFailures() {
+        return properties.stream().filter(p -> !p.holds()).map(p -> "line " + p.property().pos().line() + " ("
+                + p.property().name() + "): " + Json.writeAsciiString(p.counterexample().toMap()) + " gets "
+                + p.decision().effect() + " " + p.decision().reason()).toList();
+    }
+
+    public int examplesPassed() {
+        return (int) examples.stream().filter(ExampleResult::passed).count();
+    }
+
+    public int examplesFailed() {
+        return examples.size() - examplesPassed();
+    }
+
+    public List<String> exampleFailures() {
+        return examples.stream().filter(r -> !r.passed()).map(ExampleResult::summary).toList();
+    }
+
+    /** The server log's account of the Examples and Properties: {@code ; examples: 3 passed, 0 failed; properties: ...}. */
+    String report() {
+        String s = "; examples: " + examplesPassed() + " passed, " + examplesFailed() + " failed";
+        List<String> failures = exampleFailures();
+        s = failures.isEmpty() ? s : s + ": " + String.join(" | ", failures);
+        if (properties.isEmpty()) {
+            return s;
+        }
+        PropertyResult first = properties.get(0);
+        List<String> broken = propertyFailures();
+        s += "; properties: " + (properties.size() - broken.size()) + " hold, " + broken.size() + " fail ("
+                + (first.proven() ? "exact over " + first.cases() + " requests" : "NOT exact: " + first.cases()
+                + (first.method() == PropertyResult.Method.RANDOM ? " random requests" : " requests of a sampled domain")) + ")";
+        return broken.isEmpty() ? s : s + ": " + String.join(" | ", broken);
+    }
+}

@@ -13,7 +13,10 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 
@@ -153,8 +156,28 @@ public final class RegistryLoader {
         return problems.total() > 0 ? new Parsed(null, problems.failure()) : new Parsed(registry, null);
     }
 
+    /**
+     * Parses {@code raw} as {@link #load(Path)} does, and feeds every byte read from it to
+     * {@code sink}, to the end of the stream even past the document's first problem: a signature
+     * over the file is then checked on exactly the bytes parsed, in the same pass.
+     *
+     * @throws IOException if {@code raw} cannot be read to its end, or passes the size limit
+     *     ({@link BoundedUtf8Input.SizeLimitException})
+     */
+    Parsed parseDigesting(InputStream raw, String name, MessageDigest sink) throws IOException {
+        DigestInputStream hashed = new DigestInputStream(new BoundedUtf8Input.Limited(raw, maxBytes), sink);
+        Parsed parsed = parse(hashed, name);
+        hashed.transferTo(OutputStream.nullOutputStream());
+        return parsed;
+    }
+
+    /** The largest snapshot this loader reads, in bytes. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /** A parse's outcome: the registry, or the exception that lists its problems. */
-    private record Parsed(Registry valid, RegistryException failure) {
+    record Parsed(Registry valid, RegistryException failure) {
         Registry registry() throws RegistryException {
             if (failure != null) {
                 throw failure;

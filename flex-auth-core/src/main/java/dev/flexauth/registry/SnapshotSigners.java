@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,58 @@ public final class SnapshotSigners {
         String name = snapshot.toString();
         byte[] bytes = readSnapshot(snapshot, maxBytes);
         Path sigFile = signatureOf(snapshot);
+        return new SignedSnapshot(bytes, verify(bytes, readSignature(sigFile, name), name, sigFile.toString(), now));
+    }
+
+    /**
+     * A snapshot file parsed and verified in one pass, and who signed it.
+     *
+     * @param registry the registry the verified bytes hold
+     * @param signer   the listed key that signed them
+     */
+    public record Verified(Registry registry, Signer signer) {
+    }
+
+    /**
+     * Loads {@code snapshot} with {@code loader}, reading it once: each byte goes to the parser and
+     * to the signature's hash as it streams by, through a bounded buffer, so a snapshot of hundreds
+     * of megabytes is never held whole. The signature beside it is checked first in everything that
+     * does not need the snapshot's bytes; the registry is returned only when the signature matches
+     * every byte of the file (read to its end even past a problem of the JSON), and a signature
+     * that does not match is reported alone, as by {@link #readVerified}, whose messages these are.
+     *
+     * @throws RegistryException if either file is missing or unreadable, the signature does not
+     *     verify, or the snapshot is not valid for {@code loader}
+     */
+    public Verified load(Path snapshot, RegistryLoader loader, Instant now) throws RegistryException {
+        String name = snapshot.toString();
+        long maxBytes = loader.maxBytes();
+        try {
+            checkSnapshot(snapshot);
+            try (InputStream in = RegularFile.open(snapshot, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
+                Path sigFile = signatureOf(snapshot);
+                Pending pending = pending(readSignature(sigFile, name), name, sigFile.toString(), now);
+                MessageDigest hash = pending.newDigest();
+                RegistryLoader.Parsed parsed = loader.parseDigesting(in, name, hash);
+                Signer signer = pending.finish(hash.digest());
+                return new Verified(parsed.registry(), signer);
+            }
+        } catch (BoundedUtf8Input.SizeLimitException e) {
+            throw snapshotTooLarge(name, maxBytes);
+        } catch (RegularFileException e) {
+            if (e.kind() == RegularFileException.Kind.TOO_LARGE) {
+                throw snapshotTooLarge(name, maxBytes);
+            }
+            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw single(name, RegistryCode.UNREADABLE, "file not found: " + name);
+        } catch (IOException e) {
+            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The bytes of the signature file {@code sigFile} of snapshot {@code name}, or why there are none to check. */
+    private static byte[] readSignature(Path sigFile, String name) throws RegistryException {
         byte[] sig;
         try {
             if (!Files.exists(sigFile)) {
@@ -152,7 +205,7 @@ public final class SnapshotSigners {
             throw single(name, RegistryCode.BAD_SIGNATURE, "signature " + sigFile + " is larger than " + MAX_SIGNATURE_BYTES
                     + " bytes; it is not an SSH signature");
         }
-        return new SignedSnapshot(bytes, verify(bytes, sig, name, sigFile.toString(), now));
+        return sig;
     }
 
     /**
@@ -164,6 +217,18 @@ public final class SnapshotSigners {
      * @throws RegistryException with code {@code bad_signature} saying what is wrong
      */
     public Signer verify(byte[] snapshot, byte[] signature, String snapshotName, String signatureName, Instant now)
+            throws RegistryException {
+        Pending pending = pending(signature, snapshotName, signatureName, now);
+        MessageDigest hash = pending.newDigest();
+        hash.update(snapshot);
+        return pending.finish(hash.digest());
+    }
+
+    /**
+     * Everything of {@code signature} that can be checked without the snapshot's bytes, checked:
+     * what is left is the hash of those bytes ({@link Pending#finish}).
+     */
+    private Pending pending(byte[] signature, String snapshotName, String signatureName, Instant now)
             throws RegistryException {
         String sig = "signature " + signatureName;
         SshSignature parsed;
@@ -199,31 +264,55 @@ public final class SnapshotSigners {
         if (allowed == null) {
             throw bad(snapshotName, sig + " was made by a key that may not sign now: " + refusal);
         }
-        boolean good;
-        try {
-            good = key.verifies(parsed.signature(), parsed.signedData(snapshot));
-        } catch (Malformed e) {
-            throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
-        }
-        if (!good) {
-            throw bad(snapshotName, sig + " does not match the snapshot's bytes (" + key.fingerprint() + " of " + file + ":"
-                    + allowed.line() + "): the snapshot changed after it was signed, or the signature belongs to another"
-                    + " snapshot; sign this snapshot again");
-        }
-        return new Signer(allowed.principals(), key.fingerprint(), allowed.line());
+        return new Pending(parsed, key, allowed, snapshotName, sig);
     }
+
+    /** A signature checked in all but the snapshot's bytes, whose hash it waits for. */
+    private final class Pending {
+        private final SshSignature parsed;
+        private final SshPublicKey key;
+        private final AllowedSigner allowed;
+        private final String snapshotName;
+        private final String sig;
+
+        Pending(SshSignature parsed, SshPublicKey key, AllowedSigner allowed, String snapshotName, String sig) {
+            this.parsed = parsed;
+            this.key = key;
+            this.allowed = allowed;
+            this.snapshotName = snapshotName;
+            this.sig = sig;
+        }
+
+        /** A digest of the algorithm the signer hashed the snapshot with, to feed the snapshot's bytes to. */
+        MessageDigest newDigest() {
+            return parsed.newDigest();
+        }
+
+        /** Who signed, if the signature is over the snapshot whose bytes hashed to {@code hash}. */
+        Signer finish(byte[] hash) throws RegistryException {
+            boolean good;
+            try {
+                good = key.verifies(parsed.signature(), parsed.signedDataOfHash(hash));
+            } catch (Malformed e) {
+                throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
+            }
+            if (!good) {
+                throw bad(snapshotName, sig + " does not match the snapshot's bytes (" + key.fingerprint() + " of " + file + ":"
+                        + allowed.line() + "): the snapshot changed after it was signed, or the signature belongs to another"
+                        + " snapshot; sign this snapshot again");
+            }
+            return new Signer(allowed.principals(), key.fingerprint(), allowed.line());
+        }
+    }
+
 
     private static byte[] readSnapshot(Path snapshot, long maxBytes) throws RegistryException {
         String name = snapshot.toString();
         try {
-            if (!Files.isRegularFile(snapshot)) {
-                throw single(name, RegistryCode.UNREADABLE, Files.exists(snapshot) ? "not a regular file: " + name
-                        : "file not found: " + name);
-            }
+            checkSnapshot(snapshot);
             byte[] bytes = readAtMost(snapshot, maxBytes);
             if (bytes == null) {
-                throw single(name, RegistryCode.TOO_LARGE, "the snapshot is larger than the limit of " + maxBytes
-                        + " bytes; raise the limit if this is intended");
+                throw snapshotTooLarge(name, maxBytes);
             }
             return bytes;
         } catch (NoSuchFileException e) {
@@ -231,6 +320,20 @@ public final class SnapshotSigners {
         } catch (IOException e) {
             throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
         }
+    }
+
+    /** Refuses a snapshot path that is missing or not a regular file, before the signature is looked at. */
+    private static void checkSnapshot(Path snapshot) throws RegistryException {
+        String name = snapshot.toString();
+        if (!Files.isRegularFile(snapshot)) {
+            throw single(name, RegistryCode.UNREADABLE, Files.exists(snapshot) ? "not a regular file: " + name
+                    : "file not found: " + name);
+        }
+    }
+
+    private static RegistryException snapshotTooLarge(String name, long maxBytes) {
+        return single(name, RegistryCode.TOO_LARGE, "the snapshot is larger than the limit of " + maxBytes
+                + " bytes; raise the limit if this is intended");
     }
 
     /**

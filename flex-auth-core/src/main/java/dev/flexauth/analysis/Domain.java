@@ -13,12 +13,14 @@ import dev.flexauth.registry.Entity;
 import dev.flexauth.registry.EntityKind;
 import dev.flexauth.registry.Registry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The finite set of requests that covers every distinct decision of one or two engines (and the
@@ -131,14 +133,33 @@ final class Domain {
      */
     List<String> focusKeys(int focus, boolean unknown) {
         Field f = fields.get(focus);
-        TreeSet<String> keys = keys(f.type().entityKind());
-        List<String> out = new ArrayList<>(keys);
-        if (unknown) {
-            TreeSet<String> more = strings(resolve(f.name(), -1, null));
-            more.removeAll(keys);
-            out.addAll(more);
-            more.addAll(keys);
-            out.add(unused("<unknown>", more));
+        List<String> keys = sortedKeys(f.type().entityKind());
+        if (!unknown) {
+            return keys;
+        }
+        TreeSet<String> more = strings(resolve(f.name(), -1, null));
+        more.removeIf(s -> Collections.binarySearch(keys, s) >= 0);
+        List<String> out = new ArrayList<>(keys.size() + more.size() + 1);
+        out.addAll(keys);
+        out.addAll(more);
+        out.add(unused("<unknown>", s -> more.contains(s) || Collections.binarySearch(keys, s) >= 0));
+        return out;
+    }
+
+    /**
+     * Every key of {@code kind} in any of the registries, sorted, as a list: with one registry its
+     * ids as they are (a kind's entities are sorted by id, without duplicates), not a tree of a
+     * million nodes that a check at start-up would leave in the old generation.
+     */
+    private List<String> sortedKeys(String kind) {
+        List<Registry> registries = registries();
+        if (registries.size() != 1) {
+            return new ArrayList<>(keys(kind));
+        }
+        EntityKind k = registries.get(0).kinds().get(kind);
+        List<String> out = new ArrayList<>(k == null ? 0 : k.entities().size());
+        if (k != null) {
+            k.entities().forEach(e -> out.add(e.id()));
         }
         return out;
     }
@@ -353,8 +374,12 @@ final class Domain {
     }
 
     private static String unused(String base, Set<String> taken) {
+        return unused(base, taken::contains);
+    }
+
+    private static String unused(String base, Predicate<String> taken) {
         String s = base;
-        for (int i = 2; taken.contains(s); i++) {
+        for (int i = 2; taken.test(s); i++) {
             s = base.substring(0, base.length() - 1) + "-" + i + ">";
         }
         return s;

@@ -139,7 +139,7 @@ public final class PropertyChecker {
             Object signature = apply ? domain.shapes().shape(kind, focusField, key).signature() : Integer.valueOf(k);
             KeyClass c = byShape.get(signature);
             if (c == null) {
-                c = new KeyClass(new ArrayList<>());
+                c = new KeyClass(new Members());
                 byShape.put(signature, c);
                 out.add(c);
             }
@@ -149,7 +149,28 @@ public final class PropertyChecker {
     }
 
     /** Positions in {@link #keys} of keys whose groups decide alike; the first is the one decided. */
-    private record KeyClass(List<Integer> members) {
+    private record KeyClass(Members members) {
+    }
+
+    /** A growable list of key positions: a million keys in one class are 4 MB of ints, not a million boxes. */
+    private static final class Members {
+        private int[] items = new int[4];
+        private int size;
+
+        void add(int k) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = k;
+        }
+
+        int get(int i) {
+            return items[i];
+        }
+
+        int size() {
+            return size;
+        }
     }
 
     private List<PropertyResult> run(long maxCases, long seed, boolean share) {
@@ -238,7 +259,8 @@ public final class PropertyChecker {
         Map<String, Integer> firstPrivates = shared ? domain.shapes().shape(kind, focusField, keys.get(c.members().get(0))).privates() : null;
         List<List<Object>> firstCanon = shared ? domain.shapes().canonAtoms(first, firstPrivates) : null;
         int fieldCount = first.size();
-        for (int m : c.members()) {
+        for (int at = 0; at < c.members().size(); at++) {
+            int m = c.members().get(at);
             String key = keys.get(m);
             // This key's strings by number, for the cheap lower bound below; its atoms only when needed.
             Map<String, Integer> privates = m == c.members().get(0) ? firstPrivates : domain.shapes().shape(kind, focusField, key).privates();

@@ -190,9 +190,11 @@ public final class EngineLoader {
         }
     }
 
-    /** Verifies and parses the same bytes: a snapshot swapped after the check is never what is loaded. */
+    /**
+     * Verifies and parses the same bytes, in one pass through a bounded buffer: a snapshot swapped
+     * after the check is never what is loaded, and a large one is never held whole.
+     */
     private Registry loadSigned(RegistryLoader registryLoader, Path registryFile) throws RegistryException {
-        SnapshotSigners.SignedSnapshot signed = signers.readVerified(registryFile, maxRegistryBytes, clock.instant());
-        return registryLoader.load(signed.bytes(), registryFile.toString());
+        return signers.load(registryFile, registryLoader, clock.instant()).registry();
     }
 }

@@ -129,6 +129,11 @@ public final class RegularFile {
         /** What is left of the deadline for waiting on the helper. */
         private long waitLeftNanos;
         private final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(4);
+        /**
+         * Whole chunks the caller has read, for the helper to fill again: reading a 172 MB registry
+         * then allocates a few chunks, not 172 MB of them for the young collections to copy.
+         */
+        private final BlockingQueue<byte[]> spent = new ArrayBlockingQueue<>(8);
         private final Thread reader;
         private volatile boolean closed;
         private byte[] chunk = new byte[0];
@@ -150,7 +155,8 @@ public final class RegularFile {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 long total = 0;
                 while (true) {
-                    ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+                    byte[] array = spent.poll();
+                    ByteBuffer buffer = ByteBuffer.wrap(array == null ? new byte[CHUNK] : array);
                     int n = channel.read(buffer);
                     if (n < 0) {
                         last = END;
@@ -218,6 +224,9 @@ public final class RegularFile {
                 if (next == END) {
                     ended = true;
                     return false;
+                }
+                if (chunk.length == CHUNK) {
+                    spent.offer(chunk);
                 }
                 chunk = (byte[]) next;
                 pos = 0;

@@ -13,7 +13,10 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 
@@ -98,23 +101,38 @@ public final class RegistryLoader {
     }
 
     private Registry load(InputStream raw, String name) throws IOException, RegistryException {
-        BufferedInputStream in = new BufferedInputStream(new BoundedUtf8Input.Limited(raw, maxBytes), 1 << 16);
-        BoundedUtf8Input.StrictUtf8 checked = new BoundedUtf8Input.StrictUtf8(in);
+        try {
+            return parse(new BoundedUtf8Input.Limited(raw, maxBytes), name).registry();
+        } catch (BoundedUtf8Input.SizeLimitException e) {
+            throw tooLarge(name, e.seen);
+        }
+    }
+
+    /**
+     * The registry in {@code in}, or the problems that refuse it, read to the end of the JSON
+     * document (or its first error).
+     *
+     * @throws IOException if {@code in} cannot be read, or passes the size limit
+     *     ({@link BoundedUtf8Input.SizeLimitException})
+     */
+    private Parsed parse(InputStream in, String name) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        BoundedUtf8Input.StrictUtf8 checked = new BoundedUtf8Input.StrictUtf8(buffered);
         ProblemList problems = new ProblemList(name, maxProblems);
         SnapshotParser p = new SnapshotParser(schema, maxEntities, problems);
-        in.mark(BoundedUtf8Input.HEAD);
-        byte[] head = in.readNBytes(BoundedUtf8Input.HEAD);
-        in.reset();
+        buffered.mark(BoundedUtf8Input.HEAD);
+        byte[] head = buffered.readNBytes(BoundedUtf8Input.HEAD);
+        buffered.reset();
         if (BoundedUtf8Input.looksLikeUtf16or32(head)) {
             problems.add("", RegistryCode.INVALID_JSON,
                     "the snapshot is not UTF-8 (it looks like UTF-16 or UTF-32); save it as UTF-8");
-            throw problems.failure();
+            return new Parsed(null, problems.failure());
         }
         try (JsonParser parser = factory.createParser(checked)) {
             p.parser = parser;
             p.document();
         } catch (BoundedUtf8Input.SizeLimitException e) {
-            throw tooLarge(name, e.seen);
+            throw e;
         } catch (BoundedUtf8Input.InvalidUtf8Exception e) {
             problems.add("", RegistryCode.INVALID_JSON, "not valid UTF-8 at byte " + e.offset
                     + " (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8");
@@ -125,7 +143,7 @@ public final class RegistryLoader {
             String msg = e.getOriginalMessage();
             if (BoundedUtf8Input.looksLikeMarkdown(head)) {
                 problems.add("", RegistryCode.NOT_A_SNAPSHOT, NOT_A_SNAPSHOT);
-                throw problems.failure();
+                return new Parsed(null, problems.failure());
             }
             String hint = msg.contains("UTF-8") || msg.contains("UTF8")
                     ? "not valid UTF-8: " + msg : "not well-formed JSON: " + msg;
@@ -135,17 +153,42 @@ public final class RegistryLoader {
             problems.add("", RegistryCode.INVALID_JSON, e.getOriginalMessage());
         }
         Registry registry = p.assemble();
-        if (problems.total() > 0) {
-            throw problems.failure();
+        return problems.total() > 0 ? new Parsed(null, problems.failure()) : new Parsed(registry, null);
+    }
+
+    /**
+     * Parses {@code raw} as {@link #load(Path)} does, and feeds every byte read from it to
+     * {@code sink}, to the end of the stream even past the document's first problem: a signature
+     * over the file is then checked on exactly the bytes parsed, in the same pass.
+     *
+     * @throws IOException if {@code raw} cannot be read to its end, or passes the size limit
+     *     ({@link BoundedUtf8Input.SizeLimitException})
+     */
+    Parsed parseDigesting(InputStream raw, String name, MessageDigest sink) throws IOException {
+        DigestInputStream hashed = new DigestInputStream(new BoundedUtf8Input.Limited(raw, maxBytes), sink);
+        Parsed parsed = parse(hashed, name);
+        hashed.transferTo(OutputStream.nullOutputStream());
+        return parsed;
+    }
+
+    /** The largest snapshot this loader reads, in bytes. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** A parse's outcome: the registry, or the exception that lists its problems. */
+    record Parsed(Registry valid, RegistryException failure) {
+        Registry registry() throws RegistryException {
+            if (failure != null) {
+                throw failure;
+            }
+            return valid;
         }
-        return registry;
     }
 
     /** What a Markdown file given as the snapshot is told, instead of a JSON parser's complaint about "#". */
     static final String NOT_A_SNAPSHOT = "this file is Markdown, not a JSON registry snapshot; "
             + "is it the policy package? Pass the registry snapshot (the .json file) as the registry";
-
-    /** Bytes looked at before parsing: enough for a byte order mark and for the first Markdown marker. */
 
     private RegistryException tooLarge(String name, long size) {
         return single(name, RegistryCode.TOO_LARGE, "the snapshot is " + size

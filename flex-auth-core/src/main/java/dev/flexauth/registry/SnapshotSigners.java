@@ -10,16 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The keys allowed to sign registry snapshots, read from an OpenSSH {@code allowed_signers} file,
@@ -39,7 +33,6 @@ public final class SnapshotSigners {
     /** An armored SSHSIG of an RSA 16384-bit key is under 4 KiB; anything far larger is not a signature. */
     public static final int MAX_SIGNATURE_BYTES = 64 * 1024;
     private static final int MAX_SIGNERS_BYTES = 1 << 20;
-    private static final List<String> OPTIONS = List.of("cert-authority", "namespaces", "valid-after", "valid-before");
 
     private final String file;
     private final List<AllowedSigner> signers;
@@ -101,8 +94,8 @@ public final class SnapshotSigners {
                 continue;
             }
             try {
-                signers.add(line(line, i + 1));
-            } catch (BadLine e) {
+                signers.add(AllowedSignersLine.read(line, i + 1));
+            } catch (AllowedSignersLine.BadLine e) {
                 problems.add(name + ":" + (i + 1) + ": " + e.getMessage());
             }
         }
@@ -142,6 +135,58 @@ public final class SnapshotSigners {
         String name = snapshot.toString();
         byte[] bytes = readSnapshot(snapshot, maxBytes);
         Path sigFile = signatureOf(snapshot);
+        return new SignedSnapshot(bytes, verify(bytes, readSignature(sigFile, name), name, sigFile.toString(), now));
+    }
+
+    /**
+     * A snapshot file parsed and verified in one pass, and who signed it.
+     *
+     * @param registry the registry the verified bytes hold
+     * @param signer   the listed key that signed them
+     */
+    public record Verified(Registry registry, Signer signer) {
+    }
+
+    /**
+     * Loads {@code snapshot} with {@code loader}, reading it once: each byte goes to the parser and
+     * to the signature's hash as it streams by, through a bounded buffer, so a snapshot of hundreds
+     * of megabytes is never held whole. The signature beside it is checked first in everything that
+     * does not need the snapshot's bytes; the registry is returned only when the signature matches
+     * every byte of the file (read to its end even past a problem of the JSON), and a signature
+     * that does not match is reported alone, as by {@link #readVerified}, whose messages these are.
+     *
+     * @throws RegistryException if either file is missing or unreadable, the signature does not
+     *     verify, or the snapshot is not valid for {@code loader}
+     */
+    public Verified load(Path snapshot, RegistryLoader loader, Instant now) throws RegistryException {
+        String name = snapshot.toString();
+        long maxBytes = loader.maxBytes();
+        try {
+            checkSnapshot(snapshot);
+            try (InputStream in = RegularFile.open(snapshot, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
+                Path sigFile = signatureOf(snapshot);
+                Pending pending = pending(readSignature(sigFile, name), name, sigFile.toString(), now);
+                MessageDigest hash = pending.newDigest();
+                RegistryLoader.Parsed parsed = loader.parseDigesting(in, name, hash);
+                Signer signer = pending.finish(hash.digest());
+                return new Verified(parsed.registry(), signer);
+            }
+        } catch (BoundedUtf8Input.SizeLimitException e) {
+            throw snapshotTooLarge(name, maxBytes);
+        } catch (RegularFileException e) {
+            if (e.kind() == RegularFileException.Kind.TOO_LARGE) {
+                throw snapshotTooLarge(name, maxBytes);
+            }
+            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw single(name, RegistryCode.UNREADABLE, "file not found: " + name);
+        } catch (IOException e) {
+            throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The bytes of the signature file {@code sigFile} of snapshot {@code name}, or why there are none to check. */
+    private static byte[] readSignature(Path sigFile, String name) throws RegistryException {
         byte[] sig;
         try {
             if (!Files.exists(sigFile)) {
@@ -160,7 +205,7 @@ public final class SnapshotSigners {
             throw single(name, RegistryCode.BAD_SIGNATURE, "signature " + sigFile + " is larger than " + MAX_SIGNATURE_BYTES
                     + " bytes; it is not an SSH signature");
         }
-        return new SignedSnapshot(bytes, verify(bytes, sig, name, sigFile.toString(), now));
+        return sig;
     }
 
     /**
@@ -172,6 +217,18 @@ public final class SnapshotSigners {
      * @throws RegistryException with code {@code bad_signature} saying what is wrong
      */
     public Signer verify(byte[] snapshot, byte[] signature, String snapshotName, String signatureName, Instant now)
+            throws RegistryException {
+        Pending pending = pending(signature, snapshotName, signatureName, now);
+        MessageDigest hash = pending.newDigest();
+        hash.update(snapshot);
+        return pending.finish(hash.digest());
+    }
+
+    /**
+     * Everything of {@code signature} that can be checked without the snapshot's bytes, checked:
+     * what is left is the hash of those bytes ({@link Pending#finish}).
+     */
+    private Pending pending(byte[] signature, String snapshotName, String signatureName, Instant now)
             throws RegistryException {
         String sig = "signature " + signatureName;
         SshSignature parsed;
@@ -207,190 +264,55 @@ public final class SnapshotSigners {
         if (allowed == null) {
             throw bad(snapshotName, sig + " was made by a key that may not sign now: " + refusal);
         }
-        boolean good;
-        try {
-            good = key.verifies(parsed.signature(), parsed.signedData(snapshot));
-        } catch (Malformed e) {
-            throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
-        }
-        if (!good) {
-            throw bad(snapshotName, sig + " does not match the snapshot's bytes (" + key.fingerprint() + " of " + file + ":"
-                    + allowed.line() + "): the snapshot changed after it was signed, or the signature belongs to another"
-                    + " snapshot; sign this snapshot again");
-        }
-        return new Signer(allowed.principals(), key.fingerprint(), allowed.line());
+        return new Pending(parsed, key, allowed, snapshotName, sig);
     }
 
-    private static AllowedSigner line(String line, int number) throws BadLine {
-        Words w = new Words(line);
-        String principals = w.next("principals");
-        String options = null;
-        String word = w.peek();
-        if (word != null && OPTIONS.stream().anyMatch(o -> word.toLowerCase(Locale.ROOT).startsWith(o))) {
-            options = w.next("options");
+    /** A signature checked in all but the snapshot's bytes, whose hash it waits for. */
+    private final class Pending {
+        private final SshSignature parsed;
+        private final SshPublicKey key;
+        private final AllowedSigner allowed;
+        private final String snapshotName;
+        private final String sig;
+
+        Pending(SshSignature parsed, SshPublicKey key, AllowedSigner allowed, String snapshotName, String sig) {
+            this.parsed = parsed;
+            this.key = key;
+            this.allowed = allowed;
+            this.snapshotName = snapshotName;
+            this.sig = sig;
         }
-        String type = w.next("key type");
-        String base64 = w.next("base64 key");
-        String namespaces = null;
-        Instant after = null;
-        Instant before = null;
-        if (options != null) {
-            for (String option : splitOptions(options)) {
-                int eq = option.indexOf('=');
-                String opt = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
-                String value = eq < 0 ? null : unquote(option.substring(eq + 1));
-                switch (opt) {
-                    case "cert-authority" -> throw new BadLine("cert-authority is not supported: list the signing key"
-                            + " itself (its .pub line), not a certificate authority");
-                    case "namespaces" -> namespaces = required(opt, value);
-                    case "valid-after" -> after = time(opt, required(opt, value));
-                    case "valid-before" -> before = time(opt, required(opt, value));
-                    default -> throw new BadLine("unknown option \"" + opt + "\"; expected namespaces=\"...\", valid-after=\"...\""
-                            + " or valid-before=\"...\"");
-                }
+
+        /** A digest of the algorithm the signer hashed the snapshot with, to feed the snapshot's bytes to. */
+        MessageDigest newDigest() {
+            return parsed.newDigest();
+        }
+
+        /** Who signed, if the signature is over the snapshot whose bytes hashed to {@code hash}. */
+        Signer finish(byte[] hash) throws RegistryException {
+            boolean good;
+            try {
+                good = key.verifies(parsed.signature(), parsed.signedDataOfHash(hash));
+            } catch (Malformed e) {
+                throw bad(snapshotName, sig + " is not an SSH signature: " + e.getMessage());
             }
-        }
-        if (!SshPublicKey.TYPES.contains(type)) {
-            throw new BadLine("key type \"" + type + "\" is not supported; flex-auth verifies " + String.join(", ", SshPublicKey.TYPES));
-        }
-        byte[] blob;
-        try {
-            blob = Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new BadLine("the key after \"" + type + "\" is not base64: " + e.getMessage());
-        }
-        SshPublicKey key;
-        try {
-            key = SshPublicKey.parse(blob);
-        } catch (Malformed e) {
-            throw new BadLine("the " + type + " key is not usable: " + e.getMessage());
-        }
-        if (!key.type().equals(type)) {
-            throw new BadLine("the line says " + type + " but the key is " + key.type());
-        }
-        if (namespaces != null && !AllowedSigner.Patterns.matchesList(NAMESPACE, namespaces)) {
-            // Legal for OpenSSH, but such a key could never sign a snapshot: most likely a typo.
-            throw new BadLine("namespaces=\"" + namespaces + "\" does not include \"" + NAMESPACE + "\", so this key could never"
-                    + " sign a snapshot");
-        }
-        return new AllowedSigner(number, principals, namespaces, after, before, key);
-    }
-
-    private static String required(String option, String value) throws BadLine {
-        if (value == null || value.isEmpty()) {
-            throw new BadLine(option + " needs a value, e.g. " + option + "=\"" + (option.equals("namespaces") ? NAMESPACE : "20260101")
-                    + "\"");
-        }
-        return value;
-    }
-
-    /** OpenSSH's {@code YYYYMMDD[HHMM[SS]]}, in UTC with a trailing {@code Z}, else in local time. */
-    private static Instant time(String option, String value) throws BadLine {
-        boolean utc = value.endsWith("Z") || value.endsWith("z");
-        String digits = utc ? value.substring(0, value.length() - 1) : value;
-        String padded = switch (digits.length()) {
-            case 8 -> digits + "000000";
-            case 12 -> digits + "00";
-            case 14 -> digits;
-            default -> null;
-        };
-        try {
-            if (padded == null || !padded.chars().allMatch(Character::isDigit)) {
-                throw new DateTimeParseException("", value, 0);
+            if (!good) {
+                throw bad(snapshotName, sig + " does not match the snapshot's bytes (" + key.fingerprint() + " of " + file + ":"
+                        + allowed.line() + "): the snapshot changed after it was signed, or the signature belongs to another"
+                        + " snapshot; sign this snapshot again");
             }
-            LocalDateTime t = LocalDateTime.parse(padded, DateTimeFormatter.ofPattern("uuuuMMddHHmmss"));
-            return t.atZone(utc ? ZoneOffset.UTC : ZoneId.systemDefault()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new BadLine(option + "=\"" + value + "\" is not a time; expected YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS,"
-                    + " with a trailing Z for UTC (else local time), e.g. " + option + "=\"20260701Z\"");
+            return new Signer(allowed.principals(), key.fingerprint(), allowed.line());
         }
     }
 
-    private static List<String> splitOptions(String options) throws BadLine {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < options.length(); i++) {
-            char c = options.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            }
-            if (c == ',' && !quoted) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (quoted) {
-            throw new BadLine("unterminated quote in the options " + options);
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    private static String unquote(String v) {
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-    }
-
-    /** Space-separated words of a line; a double-quoted stretch (with spaces) stays within its word. */
-    private static final class Words {
-        private final String line;
-        private int at;
-
-        Words(String line) {
-            this.line = line;
-        }
-
-        String peek() throws BadLine {
-            int save = at;
-            String w = line.length() > at ? next("") : null;
-            at = save;
-            return w;
-        }
-
-        String next(String what) throws BadLine {
-            while (at < line.length() && Character.isWhitespace(line.charAt(at))) {
-                at++;
-            }
-            if (at >= line.length()) {
-                throw new BadLine("missing " + what + "; expected PRINCIPALS [OPTIONS] KEYTYPE BASE64KEY [COMMENT]");
-            }
-            int start = at;
-            boolean quoted = false;
-            while (at < line.length() && (quoted || !Character.isWhitespace(line.charAt(at)))) {
-                if (line.charAt(at) == '"') {
-                    quoted = !quoted;
-                }
-                at++;
-            }
-            if (quoted) {
-                throw new BadLine("unterminated quote in " + line.substring(start));
-            }
-            return unquote(line.substring(start, at));
-        }
-    }
-
-    /** One line of the file cannot be used; the message says why. */
-    private static final class BadLine extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BadLine(String message) {
-            super(message);
-        }
-    }
 
     private static byte[] readSnapshot(Path snapshot, long maxBytes) throws RegistryException {
         String name = snapshot.toString();
         try {
-            if (!Files.isRegularFile(snapshot)) {
-                throw single(name, RegistryCode.UNREADABLE, Files.exists(snapshot) ? "not a regular file: " + name
-                        : "file not found: " + name);
-            }
+            checkSnapshot(snapshot);
             byte[] bytes = readAtMost(snapshot, maxBytes);
             if (bytes == null) {
-                throw single(name, RegistryCode.TOO_LARGE, "the snapshot is larger than the limit of " + maxBytes
-                        + " bytes; raise the limit if this is intended");
+                throw snapshotTooLarge(name, maxBytes);
             }
             return bytes;
         } catch (NoSuchFileException e) {
@@ -398,6 +320,20 @@ public final class SnapshotSigners {
         } catch (IOException e) {
             throw single(name, RegistryCode.UNREADABLE, "cannot read " + name + ": " + e.getMessage());
         }
+    }
+
+    /** Refuses a snapshot path that is missing or not a regular file, before the signature is looked at. */
+    private static void checkSnapshot(Path snapshot) throws RegistryException {
+        String name = snapshot.toString();
+        if (!Files.isRegularFile(snapshot)) {
+            throw single(name, RegistryCode.UNREADABLE, Files.exists(snapshot) ? "not a regular file: " + name
+                    : "file not found: " + name);
+        }
+    }
+
+    private static RegistryException snapshotTooLarge(String name, long maxBytes) {
+        return single(name, RegistryCode.TOO_LARGE, "the snapshot is larger than the limit of " + maxBytes
+                + " bytes; raise the limit if this is intended");
     }
 
     /**

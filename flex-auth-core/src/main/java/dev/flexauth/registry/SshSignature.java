@@ -85,18 +85,30 @@ record SshSignature(byte[] publicKey, String namespace, String hashAlgorithm, by
 
     /** The bytes the signer signed: the SSHSIG preamble over {@code H(message)}. */
     byte[] signedData(byte[] message) {
+        return signedDataOfHash(newDigest().digest(message));
+    }
+
+    /**
+     * A digest of this signature's hash algorithm: what {@code message} is fed to, in any number of
+     * pieces, to give {@link #signedDataOfHash} its {@code H(message)} without holding the message.
+     */
+    MessageDigest newDigest() {
         try {
-            byte[] h = MessageDigest.getInstance(hashAlgorithm.equals("sha256") ? "SHA-256" : "SHA-512").digest(message);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(MAGIC);
-            string(out, namespace.getBytes(StandardCharsets.US_ASCII));
-            string(out, new byte[0]);
-            string(out, hashAlgorithm.getBytes(StandardCharsets.US_ASCII));
-            string(out, h);
-            return out.toByteArray();
+            return MessageDigest.getInstance(hashAlgorithm.equals("sha256") ? "SHA-256" : "SHA-512");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java runtime has SHA-256 and SHA-512", e);
         }
+    }
+
+    /** The bytes the signer signed, given {@code H(message)}: the SSHSIG preamble over that hash. */
+    byte[] signedDataOfHash(byte[] h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(MAGIC);
+        string(out, namespace.getBytes(StandardCharsets.US_ASCII));
+        string(out, new byte[0]);
+        string(out, hashAlgorithm.getBytes(StandardCharsets.US_ASCII));
+        string(out, h);
+        return out.toByteArray();
     }
 
     private static void string(ByteArrayOutputStream out, byte[] b) {

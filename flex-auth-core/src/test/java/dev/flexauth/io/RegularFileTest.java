@@ -49,6 +49,30 @@ class RegularFileTest {
         assertArrayEquals(new byte[0], RegularFile.readAllBytes(Files.createFile(dir.resolve("empty")), 0, DEADLINE));
     }
 
+    /** The chunks the helper reads into are reused once read: read slowly, in odd pieces, every byte is still the file's. */
+    @Test
+    void a_file_of_many_chunks_read_slowly_in_odd_pieces_reads_back_exactly() throws Exception {
+        byte[] bytes = new byte[5 * 1024 * 1024 + 12_345];
+        java.util.Random random = new java.util.Random(18);
+        random.nextBytes(bytes);
+        Path file = Files.write(dir.resolve("large.json"), bytes);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
+        try (InputStream in = RegularFile.open(file, bytes.length, DEADLINE)) {
+            byte[] piece = new byte[70_001];
+            for (int n, round = 0; (n = in.read(piece, 0, 1 + random.nextInt(piece.length))) > 0; round++) {
+                out.write(piece, 0, n);
+                if (round % 16 == 0) {
+                    Thread.sleep(1); // the helper fills its queue and waits for spent chunks
+                }
+                int single = round % 7 == 0 ? in.read() : -1;
+                if (single >= 0) {
+                    out.write(single);
+                }
+            }
+        }
+        assertArrayEquals(bytes, out.toByteArray());
+    }
+
     @Test
     void a_fifo_is_refused_before_it_is_opened() throws Exception {
         Path fifo = dir.resolve("snapshot.json");

@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One-time initialisation that {@code serve}'s start would otherwise do on its single thread, done
  * on a second thread while the first parses the command line and loads the pair: the security
  * providers behind SHA-256 (the files' fingerprint, the decision log), the Markdown parser of the
- * policy reader, and the locale and time-zone data behind the JDK HTTP server's {@code Date}
+ * policy reader, the method handles behind records' {@code equals} and {@code hashCode}, and the
+ * locale and time-zone data behind the JDK HTTP server's {@code Date}
  * header, which its first answer, the first {@code /healthz}, would otherwise load (60 to 170 ms on
  * a cold JVM). Only pure work on shared JDK and library state: nothing here reads a file, binds,
  * or can fail or change the start; whatever is not done in time the main thread does itself, as
@@ -36,6 +39,20 @@ public final class Preload {
         t.start();
     }
 
+    /**
+     * A record of one, two and three reference fields: its first {@code equals} and
+     * {@code hashCode} build the method handles that every record's share (the Properties check
+     * keys maps by records), which otherwise spin on the main thread.
+     */
+    private record One(Object a) {
+    }
+
+    private record Two(String a, String b) {
+    }
+
+    private record Three(List<Object> a, Map<String, Integer> b, Object c) {
+    }
+
     /** In the order the main thread needs them, so that it stays ahead. */
     static void run() {
         try {
@@ -44,6 +61,11 @@ public final class Preload {
                 PolicyReader.read(POLICY, "preload");
             } catch (PolicyException e) {
                 // Expected: not a package. The parser and the reader have run.
+            }
+            for (Object r : List.of(new One("a"), new Two("a", "b"), new Three(List.of(), Map.of(), 1))) {
+                if (!r.equals(r) || r.hashCode() == 0 && r.toString().isEmpty()) {
+                    return;
+                }
             }
             DateTimeFormatter.ofPattern(HTTP_DATE, Locale.US).withZone(ZoneId.of("GMT")).format(Instant.now());
         } catch (RuntimeException e) {

@@ -40,9 +40,9 @@ public final class Preload {
     }
 
     /**
-     * A record of one, two and three reference fields: its first {@code equals} and
-     * {@code hashCode} build the method handles that every record's share (the Properties check
-     * keys maps by records), which otherwise spin on the main thread.
+     * Records of one, two and three reference fields: their first {@code equals} and
+     * {@code hashCode} build the method handles that all records share, which the Properties check
+     * (it keys maps by records) would otherwise spin on the main thread.
      */
     private record One(Object a) {
     }
@@ -63,9 +63,8 @@ public final class Preload {
                 // Expected: not a package. The parser and the reader have run.
             }
             for (Object r : List.of(new One("a"), new Two("a", "b"), new Three(List.of(), Map.of(), 1))) {
-                if (!r.equals(r) || r.hashCode() == 0 && r.toString().isEmpty()) {
-                    return;
-                }
+                r.equals(r);
+                r.hashCode();
             }
             DateTimeFormatter.ofPattern(HTTP_DATE, Locale.US).withZone(ZoneId.of("GMT")).format(Instant.now());
         } catch (RuntimeException e) {

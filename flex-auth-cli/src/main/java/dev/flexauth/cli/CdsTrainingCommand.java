@@ -8,7 +8,9 @@ import dev.flexauth.json.DecisionJson;
 import dev.flexauth.json.Json;
 import dev.flexauth.policy.Example;
 import dev.flexauth.server.FlexAuthServer;
+import dev.flexauth.server.Preload;
 import dev.flexauth.server.ServerConfig;
+import dev.flexauth.server.ServerStartException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,8 +60,18 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
         GrantDiff.between(engine, engine, Long.MAX_VALUE);
         discard.print(spec.root().commandLine().getUsageMessage());
-        ServerConfig config = ServerConfig.defaults(registry, policy).withAddress(new InetSocketAddress("127.0.0.1", 0));
-        FlexAuthServer server = FlexAuthServer.start(config);
+        // serve's path as an operator runs it: with its preloading and a decision log (in a file deleted after).
+        Preload.start();
+        Path log = Files.createTempFile("flex-auth-cds-training", ".jsonl");
+        ServerConfig config = ServerConfig.defaults(registry, policy).withAddress(new InetSocketAddress("127.0.0.1", 0))
+                .withLog(log);
+        FlexAuthServer server;
+        try {
+            server = FlexAuthServer.start(config);
+        } catch (RuntimeException | ServerStartException e) {
+            Files.deleteIfExists(log);
+            throw e;
+        }
         try {
             InetSocketAddress at = server.address();
             exchange(at, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -70,6 +83,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
             }
         } finally {
             server.close();
+            Files.deleteIfExists(log);
         }
         return 0;
     }

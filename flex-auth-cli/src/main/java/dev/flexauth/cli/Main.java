@@ -68,6 +68,15 @@ public final class Main implements Runnable {
 
     /** Starts the command and exits with its code. */
     public static void main(String[] args) {
+        for (String a : args) {
+            if (!a.equals("--verbose")) {
+                if (a.equals("serve")) {
+                    // A second thread does serve's one-time JDK and library initialisation while this one parses.
+                    dev.flexauth.server.Preload.start();
+                }
+                break;
+            }
+        }
         int code = run(args);
         exiting = true;
         System.exit(code);

@@ -75,7 +75,7 @@ public final class DecisionJson {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            g.writeStringField("time", time.toString());
+            g.writeStringField("time", InstantText.format(time));
             if (instance != null) {
                 g.writeStringField("instance", instance);
             }

@@ -60,6 +60,8 @@ public final class DecisionLog implements AutoCloseable {
     private final long checkpointMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition syncEnded = lock.newCondition();
+    /** Guarded by lock, like the chain it extends. */
+    private final LineFormat.Encoder encoder = new LineFormat.Encoder();
 
     // Guarded by lock. "written" is the end of the last line written, "acked" the end of the last
     // line whose append returned (or will return) normally: they differ only while a group sync
@@ -250,16 +252,16 @@ public final class DecisionLog implements AutoCloseable {
 
     private long write(byte[] body) {
         Position from = written;
-        LineFormat.Line line = LineFormat.encode(from.seq() + 1, body, from.chain());
+        String chain = encoder.encode(from.seq() + 1, body, from.chain());
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(line.bytes());
+            ByteBuffer buffer = ByteBuffer.wrap(encoder.buffer(), 0, encoder.length());
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
         } catch (IOException e) {
             throw fail(Messages.writeFailed(path, e), e);
         }
-        written = new Position(from.seq() + 1, line.chain(), from.size() + line.bytes().length);
+        written = new Position(from.seq() + 1, chain, from.size() + encoder.length());
         if (!fsync) {
             acknowledge(written);
         }

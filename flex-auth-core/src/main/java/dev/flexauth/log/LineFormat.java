@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -52,21 +53,70 @@ final class LineFormat {
     }
 
     static Line encode(long seq, byte[] body, String prev) {
-        byte[] seqBytes = bytes(Long.toString(seq));
-        int prefixLength = HEAD.length + seqBytes.length + 1 + body.length + PREV_SUFFIX;
-        byte[] line = new byte[prefixLength + CHAIN.length + 64 + END.length];
-        int at = put(line, 0, HEAD);
-        at = put(line, at, seqBytes);
-        line[at++] = ',';
-        at = put(line, at, body);
-        at = put(line, at, PREV);
-        at = put(line, at, bytes(prev));
-        line[at++] = '"';
-        String chain = sha256Hex(line, 0, at);
-        at = put(line, at, CHAIN);
-        at = put(line, at, bytes(chain));
-        put(line, at, END);
-        return new Line(line, chain);
+        Encoder encoder = new Encoder();
+        String chain = encoder.encode(seq, body, prev);
+        return new Line(Arrays.copyOf(encoder.buffer(), encoder.length()), chain);
+    }
+
+    /**
+     * Encodes the lines of one writer into one buffer with one digest, both reused: a line costs
+     * no allocation but its chain string (the digest's provider look-up and the line's array were
+     * the log's largest costs per decision). Not thread-safe: the writer calls it under its lock.
+     */
+    static final class Encoder {
+        private static final byte[] HEX = bytes("0123456789abcdef");
+        private final MessageDigest sha = Sha256.newDigest();
+        private byte[] buffer = new byte[4096];
+        private int length;
+
+        /** Encodes the line into {@link #buffer()} (its first {@link #length()} bytes) and returns its chain value. */
+        String encode(long seq, byte[] body, String prev) {
+            int seqDigits = digits(seq);
+            int prefixLength = HEAD.length + seqDigits + 1 + body.length + PREV_SUFFIX;
+            length = prefixLength + CHAIN.length + 64 + END.length;
+            if (buffer.length < length) {
+                buffer = new byte[Math.max(length, buffer.length * 2)];
+            }
+            byte[] line = buffer;
+            int at = put(line, 0, HEAD);
+            for (int i = at + seqDigits - 1; i >= at; i--, seq /= 10) {
+                line[i] = (byte) ('0' + seq % 10);
+            }
+            at += seqDigits;
+            line[at++] = ',';
+            at = put(line, at, body);
+            at = put(line, at, PREV);
+            for (int i = 0; i < 64; i++) {
+                line[at++] = (byte) prev.charAt(i);
+            }
+            line[at++] = '"';
+            sha.update(line, 0, at);
+            byte[] digest = sha.digest();
+            at = put(line, at, CHAIN);
+            int chainAt = at;
+            for (byte b : digest) {
+                line[at++] = HEX[(b >> 4) & 0xf];
+                line[at++] = HEX[b & 0xf];
+            }
+            put(line, at, END);
+            return new String(line, chainAt, 64, StandardCharsets.ISO_8859_1);
+        }
+
+        byte[] buffer() {
+            return buffer;
+        }
+
+        int length() {
+            return length;
+        }
+
+        private static int digits(long positive) {
+            int n = 1;
+            for (long v = positive; v >= 10; v /= 10) {
+                n++;
+            }
+            return n;
+        }
     }
 
     /** Rejects bodies the format cannot carry; the caller guarantees the rest (valid members). */

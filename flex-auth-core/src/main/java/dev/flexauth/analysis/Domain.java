@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * The finite set of requests that covers every distinct decision of one or two engines (and the
@@ -120,7 +119,7 @@ final class Domain {
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
             if (i != focus && compared.referenced.contains(f.name()) && f.type().wireType() == AttributeType.STRING_LIST
-                    && strings(resolve(f.name(), focus, key)).size() > MAX_LIST_VALUES) {
+                    && ValueClasses.strings(resolve(f.name(), focus, key)).size() > MAX_LIST_VALUES) {
                 return true;
             }
         }
@@ -137,12 +136,12 @@ final class Domain {
         if (!unknown) {
             return keys;
         }
-        TreeSet<String> more = strings(resolve(f.name(), -1, null));
+        TreeSet<String> more = ValueClasses.strings(resolve(f.name(), -1, null));
         more.removeIf(s -> Collections.binarySearch(keys, s) >= 0);
         List<String> out = new ArrayList<>(keys.size() + more.size() + 1);
         out.addAll(keys);
         out.addAll(more);
-        out.add(unused("<unknown>", s -> more.contains(s) || Collections.binarySearch(keys, s) >= 0));
+        out.add(ValueClasses.unused("<unknown>", s -> more.contains(s) || Collections.binarySearch(keys, s) >= 0));
         return out;
     }
 
@@ -254,14 +253,14 @@ final class Domain {
         Set<Object> values = resolve(f.name(), focus, key);
         switch (type) {
             case INTEGER:
-                out.addAll(ranges(values));
+                out.addAll(ValueClasses.ranges(values));
                 break;
             case BOOLEAN:
                 out.add(Atom.of(Atom.Kind.VALUE, false));
                 out.add(Atom.of(Atom.Kind.VALUE, true));
                 break;
             default: {
-                List<String> strings = new ArrayList<>(strings(values));
+                List<String> strings = new ArrayList<>(ValueClasses.strings(values));
                 if (exhaustiveLists && strings.size() <= MAX_LIST_VALUES) {
                     // Every subset: "v in list" is decided per value, independently of the others.
                     for (int mask = 0; mask < 1 << strings.size(); mask++) {
@@ -294,13 +293,13 @@ final class Domain {
      */
     TreeSet<String> named(Field f, int focus, String key) {
         TreeSet<String> named = f.type().isEntity() ? keys(f.type().entityKind()) : new TreeSet<>();
-        named.addAll(strings(resolve(f.name(), focus, key)));
+        named.addAll(ValueClasses.strings(resolve(f.name(), focus, key)));
         return named;
     }
 
     /** The representative of every value of {@code f} outside {@code named}. */
     static String other(Field f, Set<String> named) {
-        return unused(f.type().isEntity() ? "<unknown>" : "<other>", named);
+        return ValueClasses.unused(f.type().isEntity() ? "<unknown>" : "<other>", named);
     }
 
     private Set<Object> resolve(String field, int focus, String key) {
@@ -365,43 +364,5 @@ final class Domain {
             }
         }
         return keys;
-    }
-
-    private static TreeSet<String> strings(Set<Object> values) {
-        TreeSet<String> out = new TreeSet<>();
-        values.stream().filter(v -> v instanceof String).forEach(v -> out.add((String) v));
-        return out;
-    }
-
-    private static String unused(String base, Set<String> taken) {
-        return unused(base, taken::contains);
-    }
-
-    private static String unused(String base, Predicate<String> taken) {
-        String s = base;
-        for (int i = 2; taken.test(s); i++) {
-            s = base.substring(0, base.length() - 1) + "-" + i + ">";
-        }
-        return s;
-    }
-
-    /** The integers cut at every bound: below the least, each bound, between bounds, above the greatest. */
-    private static List<Atom> ranges(Set<Object> values) {
-        TreeSet<Long> bounds = new TreeSet<>();
-        values.stream().filter(v -> v instanceof Long).forEach(v -> bounds.add((Long) v));
-        List<Atom> out = new ArrayList<>();
-        long next = Long.MIN_VALUE; // the least integer not yet in a range
-        for (long b : bounds) {
-            if (b > next) {
-                out.add(Atom.range(next, b - 1));
-            }
-            out.add(Atom.range(b, b));
-            if (b == Long.MAX_VALUE) {
-                return out;
-            }
-            next = b + 1;
-        }
-        out.add(Atom.range(next, Long.MAX_VALUE));
-        return out;
     }
 }

@@ -139,7 +139,7 @@ public final class PropertyChecker {
             Object signature = apply ? domain.shapes().shape(kind, focusField, key).signature() : Integer.valueOf(k);
             KeyClass c = byShape.get(signature);
             if (c == null) {
-                c = new KeyClass(new Members());
+                c = new KeyClass(new KeyPositions());
                 byShape.put(signature, c);
                 out.add(c);
             }
@@ -149,29 +149,9 @@ public final class PropertyChecker {
     }
 
     /** Positions in {@link #keys} of keys whose groups decide alike; the first is the one decided. */
-    private record KeyClass(Members members) {
+    private record KeyClass(KeyPositions members) {
     }
 
-    /** A growable list of key positions: a million keys in one class are 4 MB of ints, not a million boxes. */
-    private static final class Members {
-        private int[] items = new int[4];
-        private int size;
-
-        void add(int k) {
-            if (size == items.length) {
-                items = Arrays.copyOf(items, size * 2);
-            }
-            items[size++] = k;
-        }
-
-        int get(int i) {
-            return items[i];
-        }
-
-        int size() {
-            return size;
-        }
-    }
 
     private List<PropertyResult> run(long maxCases, long seed, boolean share) {
         List<KeyClass> classes = classes(share);

@@ -3,6 +3,7 @@ package dev.flexauth.analysis;
 import dev.flexauth.engine.Decision;
 import dev.flexauth.engine.Engine;
 import dev.flexauth.engine.Request;
+import dev.flexauth.internal.IntList;
 import dev.flexauth.policy.Field;
 import dev.flexauth.policy.Property;
 import dev.flexauth.registry.EntityKind;
@@ -139,7 +140,7 @@ public final class PropertyChecker {
             Object signature = apply ? domain.shapes().shape(kind, focusField, key).signature() : Integer.valueOf(k);
             KeyClass c = byShape.get(signature);
             if (c == null) {
-                c = new KeyClass(new KeyPositions());
+                c = new KeyClass(new IntList());
                 byShape.put(signature, c);
                 out.add(c);
             }
@@ -149,7 +150,7 @@ public final class PropertyChecker {
     }
 
     /** Positions in {@link #keys} of keys whose groups decide alike; the first is the one decided. */
-    private record KeyClass(KeyPositions members) {
+    private record KeyClass(IntList members) {
     }
 
 

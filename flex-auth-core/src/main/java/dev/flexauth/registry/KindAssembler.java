@@ -34,8 +34,8 @@ final class KindAssembler {
                         : new Entity(id, layout, v.length == layout.size() ? v : Arrays.copyOf(v, layout.size()));
                 if (byId.putIfAbsent(id, e) != null) {
                     String kindPath = Paths.member("entities", k.name);
-                    problems.add(kindPath + "[" + k.indexes.at(i) + "].id", RegistryCode.DUPLICATE_ENTITY, "duplicate id "
-                            + Describe.quote(id) + " (first at " + kindPath + "[" + k.indexes.at(k.ids.indexOf(id))
+                    problems.add(kindPath + "[" + k.indexes.get(i) + "].id", RegistryCode.DUPLICATE_ENTITY, "duplicate id "
+                            + Describe.quote(id) + " (first at " + kindPath + "[" + k.indexes.get(k.ids.indexOf(id))
                             + "]); ids are unique within a kind");
                 } else if (layout != null) {
                     entities[i] = (Entity) e;

@@ -1,5 +1,6 @@
 package dev.flexauth.registry;
 
+import dev.flexauth.internal.IntList;
 import dev.flexauth.reason.RegistryCode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,22 +112,5 @@ final class KindInProgress {
             return AttributeType.BOOLEAN;
         }
         return AttributeType.STRING_LIST;
-    }
-
-    /** A growable list of ints, so a million entity positions are not a million boxes. */
-    static final class IntList {
-        private int[] items = new int[16];
-        private int size;
-
-        void add(int v) {
-            if (size == items.length) {
-                items = Arrays.copyOf(items, size * 2);
-            }
-            items[size++] = v;
-        }
-
-        int at(int i) {
-            return items[i];
-        }
     }
 }

@@ -49,7 +49,8 @@ class HealthzTest {
 
     @Test
     void reports_the_examples_the_properties_and_the_startup_load() {
-        JsonNode h = server.get("/healthz").json();
+        // The start-up pair's Properties are checked once it serves: until then "checked" is false.
+        JsonNode h = server.awaitHealth(j -> j.path("properties").path("checked").asBoolean());
 
         assertEquals(expected.policy().examples().size(), h.path("examples").path("passed").asInt());
         assertEquals(0, h.path("examples").path("failed").asInt());
@@ -63,6 +64,17 @@ class HealthzTest {
         assertEquals("startup", h.path("last_reload").path("trigger").asText());
         assertEquals(0, h.path("last_reload").path("errors").size());
         assertEquals(false, h.path("decision_log").path("enabled").asBoolean(true));
+    }
+
+    @Test
+    void the_startup_line_says_the_properties_come_after_it_and_a_second_line_gives_them() {
+        server.awaitHealth(j -> j.path("properties").path("checked").asBoolean());
+        String log = server.serverLog();
+
+        assertTrue(log.contains("; examples: " + expected.policy().examples().size() + " passed, 0 failed; properties: "
+                + "checked once serving"), log);
+        assertTrue(log.contains("checked the start-up pair's Properties; properties: 6 hold, 0 fail (exact over 430 requests)"),
+                log);
     }
 
     @Test

@@ -67,7 +67,7 @@ class ReloadTest {
     @Test
     void a_property_that_no_longer_holds_is_reported_like_a_failing_example() throws Exception {
         try (TestServer server = watching()) {
-            JsonNode before = server.get("/healthz").json();
+            JsonNode before = server.awaitHealth(j -> j.path("properties").path("checked").asBoolean());
             assertEquals(6, before.path("properties").path("held").asInt(), before::toString);
 
             Fixtures.replaceAtomically(policy(), Fixtures.policyWithHardCodedTtl());

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code GET}/{@code HEAD /healthz}: the operators' pre-flight ({@code curl -fsS <url>/healthz}).
  * 200 with status {@code ok}, or {@code degraded} while the latest reload was rejected or Examples
- * fail against the pair in service (decisions are still answered); 503 with {@code unavailable}
+ * or Properties fail against the pair in service (decisions are still answered; the start-up
+ * pair's Properties are reported once checked, just after the start); 503 with {@code unavailable}
  * while the decision log cannot be written, so decisions cannot be answered, and 503 with
  * {@code stale} while the registry snapshot is older than the maximum registry age, so every check
  * denies with {@code registry_stale}. (A stopping server
@@ -40,6 +41,8 @@ public final class HealthEndpoint implements Router.Endpoint {
     /** How the package's Properties fared against the pair in service, reported like the Examples. */
     private static Map<String, Object> properties(Loaded loaded) {
         Map<String, Object> p = new LinkedHashMap<>();
+        // False for the first moments after a start: the start-up pair's Properties are checked once it serves.
+        p.put("checked", loaded.propertiesChecked());
         p.put("held", loaded.properties().size() - loaded.propertiesFailed());
         p.put("failed", loaded.propertiesFailed());
         p.put("cases", loaded.properties().isEmpty() ? 0 : loaded.properties().get(0).cases());

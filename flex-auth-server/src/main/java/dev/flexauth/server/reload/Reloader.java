@@ -125,7 +125,7 @@ public final class Reloader implements AutoCloseable {
         this.lastSeenFiles = initialFiles;
         this.lastSeenIdentity = FileFingerprint.identity(loader, registry, policy);
         Instant now = millis();
-        Loaded loaded = Loaded.of(initial, now, now);
+        Loaded loaded = Loaded.startup(initial, now);
         Digests digests = digests(initial);
         ReloadOutcome startup = new ReloadOutcome(Result.ACCEPTED, Trigger.STARTUP, now, digests, digests, List.of(),
                 loaded.examplesPassed(), loaded.examplesFailed());
@@ -137,6 +137,31 @@ public final class Reloader implements AutoCloseable {
                 + initial.registry().source().generatedAt() + (pull == null ? "" : " (pulled from " + pull.source().url()
                 + (pull.maxSilence() == null ? "" : "; maximum source silence " + pull.maxSilence()) + ")") + loaded.report());
         checkFreshness();
+        if (!loaded.propertiesChecked()) {
+            // Last in the constructor: every field is set before the worker sees this object.
+            worker.execute(this::checkStartupProperties);
+        }
+    }
+
+    /**
+     * Checks the start-up pair's Properties on the reload thread, so the server answers meanwhile;
+     * they only report, never refuse. A reload runs on the same thread, so none comes between the
+     * start and this check; the results are published only if the start-up pair still serves.
+     */
+    private void checkStartupProperties() {
+        Loaded before = state.get().loaded();
+        Loaded checked;
+        try {
+            checked = before.withProperties();
+        } catch (RuntimeException e) {
+            log.info("checking the Properties of the start-up pair failed (" + e.getClass().getName() + ": "
+                    + e.getMessage() + "); the pair serves, their results are not reported");
+            return;
+        }
+        State now = state.updateAndGet(s -> s.loaded() == before ? new State(checked, s.last()) : s);
+        if (now.loaded() == checked) {
+            log.info("checked the start-up pair's Properties" + checked.propertiesReport());
+        }
     }
 
     /**

@@ -67,7 +67,7 @@ public final class AuthzenJson {
     public static final int MAX_EVALUATIONS = 100;
 
     private static final List<String> TUPLE = List.of("subject", "action", "resource", "context");
-    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AuthzenJson() {
     }
@@ -119,7 +119,7 @@ public final class AuthzenJson {
             if (!e.isObject()) {
                 items.add(new Item(null, AuthzenTuple.malformed("evaluations[" + i + "]", "evaluations[" + i + "] must be an object")));
             } else {
-                ObjectNode merged = Json.MAPPER.createObjectNode();
+                ObjectNode merged = Json.mapper().createObjectNode();
                 for (String key : TUPLE) {
                     JsonNode own = AuthzenTuple.present(e.get(key));
                     JsonNode value = own != null ? withDefaultIds(key, own, AuthzenTuple.present(root.get(key))) : AuthzenTuple.present(root.get(key));

@@ -1,6 +1,8 @@
 package dev.flexauth.json;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,14 +12,15 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.flexauth.engine.RequestException;
 import dev.flexauth.reason.RequestCode;
 import dev.flexauth.registry.StringList;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -41,30 +44,44 @@ public final class Json {
             .build();
 
     /**
-     * A mapper on the same factory; not public, so every JSON flex-auth writes goes through this
-     * package. An {@link Instant} is written as its ISO-8601 text.
+     * The same factory writing ASCII only (see {@link #writeAscii}): a streaming writer, so the
+     * server's answers and the request path never load Jackson's databind (about 450 classes, 5 MB
+     * of the image's class-data archive, and their start-up time).
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
-            .addModule(new SimpleModule("instants").addSerializer(Instant.class, ToStringSerializer.instance))
+    private static final JsonFactory ASCII = new JsonFactoryBuilder(FACTORY)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .characterEscapes(new AsciiEscapes())
             .build();
-
-    /** Writes ASCII only: see {@link #writeAscii}. */
-    private static final ObjectWriter ASCII = MAPPER.writer(new AsciiEscapes())
-            .with(JsonWriteFeature.ESCAPE_NON_ASCII)
-            .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
 
     private Json() {
     }
 
+    /**
+     * A mapper on the same factory; not public, so every JSON flex-auth writes goes through this
+     * package. An {@link Instant} is written as its ISO-8601 text. Built on first use of the tree
+     * and object API only: the streaming codecs and the server's answers do without it.
+     */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+                .addModule(new SimpleModule("instants").addSerializer(Instant.class, ToStringSerializer.instance))
+                .build();
+    }
+
+    /** The mapper, for this package's tree codecs (AuthZEN, search). */
+    static ObjectMapper mapper() {
+        return Mapper.MAPPER;
+    }
+
     /** A new, empty JSON object to fill and then {@link #write}. */
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return Mapper.MAPPER.createObjectNode();
     }
 
     /** {@code value} (a tree, a map, a list or a scalar) as compact JSON text. */
     public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return Mapper.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
@@ -73,7 +90,7 @@ public final class Json {
     /** {@code value} as compact JSON in UTF-8. */
     public static byte[] writeBytes(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return Mapper.MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
@@ -86,10 +103,40 @@ public final class Json {
      * document, a terminal or a log line. The server's own answers (errors, health, reload results).
      */
     public static byte[] writeAscii(Object value) {
-        try {
-            return ASCII.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = ASCII.createGenerator(out, JsonEncoding.UTF8)) {
+            writeAscii(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeAscii(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String || v instanceof Instant || v instanceof Enum) {
+            g.writeString(v.toString());
+        } else if (v instanceof Boolean) {
+            g.writeBoolean((Boolean) v);
+        } else if (v instanceof Integer || v instanceof Long) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeAscii(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable) {
+            g.writeStartArray();
+            for (Object item : (Iterable<?>) v) {
+                writeAscii(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON: expected a map, list, "
+                    + "string, integer, boolean, instant, enum or null");
         }
     }
 
@@ -132,12 +179,12 @@ public final class Json {
      * @throws JsonProcessingException if the text is not one well-formed JSON document within the limits
      */
     public static JsonNode readTree(String json) throws JsonProcessingException {
-        return MAPPER.readTree(json);
+        return Mapper.MAPPER.readTree(json);
     }
 
     /** As {@link #readTree(String)}, from UTF-8 bytes. */
     public static JsonNode readTree(byte[] json) throws IOException {
-        return MAPPER.readTree(json);
+        return Mapper.MAPPER.readTree(json);
     }
 
     /**

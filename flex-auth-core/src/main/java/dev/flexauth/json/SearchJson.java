@@ -44,7 +44,7 @@ public final class SearchJson {
     /** The most results one page holds, whatever {@code page.limit} asks. */
     public static final int MAX_LIMIT = 1000;
 
-    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String PLACEHOLDER = "-";
     private static final String VERSION = "fa1";
 
@@ -137,7 +137,7 @@ public final class SearchJson {
             }
         }
         // The evaluation the search stands for: the searched member filled in, the rest as sent.
-        ObjectNode tuple = Json.MAPPER.createObjectNode();
+        ObjectNode tuple = Json.mapper().createObjectNode();
         for (String key : List.of("subject", "action", "resource", "context")) {
             if (root.has(key)) {
                 tuple.set(key, root.get(key));
@@ -145,7 +145,7 @@ public final class SearchJson {
         }
         String type = "";
         if (kind == Kind.ACTION) {
-            tuple.set("action", Json.MAPPER.createObjectNode().put("name", PLACEHOLDER));
+            tuple.set("action", Json.mapper().createObjectNode().put("name", PLACEHOLDER));
         } else {
             JsonNode part = tuple.get(kind.member);
             if (part == null || !part.isObject()) {
@@ -164,7 +164,7 @@ public final class SearchJson {
         }
         Request request;
         try {
-            request = AuthzenJson.readEvaluation(Json.MAPPER.writeValueAsBytes(tuple), schema);
+            request = AuthzenJson.readEvaluation(Json.mapper().writeValueAsBytes(tuple), schema);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

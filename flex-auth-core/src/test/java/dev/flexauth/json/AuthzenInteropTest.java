@@ -41,7 +41,7 @@ public class AuthzenInteropTest {
         /** The decision file, parsed. */
         public JsonNode decisions() {
             try (InputStream in = AuthzenInteropTest.class.getResourceAsStream(resource)) {
-                return Json.MAPPER.readTree(in);
+                return Json.mapper().readTree(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -87,7 +87,7 @@ public class AuthzenInteropTest {
             String name = "evaluation " + (i++) + ": " + request.at("/action/name").asText() + " by "
                     + request.at("/subject/id").asText() + " on " + request.at("/resource/id").asText();
             tests.add(DynamicTest.dynamicTest(name, () -> {
-                Decision d = engine.check(AuthzenJson.readEvaluation(Json.MAPPER.writeValueAsBytes(request), engine.policy().request()));
+                Decision d = engine.check(AuthzenJson.readEvaluation(Json.mapper().writeValueAsBytes(request), engine.policy().request()));
                 assertEquals(expected, d.allowed(), d::reason);
             }));
         }
@@ -98,7 +98,7 @@ public class AuthzenInteropTest {
             List<Boolean> expected = new ArrayList<>();
             e.get("expected").forEach(x -> expected.add(x.get("decision").booleanValue()));
             tests.add(DynamicTest.dynamicTest("batch " + (b++), () -> {
-                AuthzenJson.Batch batch = AuthzenJson.readEvaluations(Json.MAPPER.writeValueAsBytes(request), engine.policy().request());
+                AuthzenJson.Batch batch = AuthzenJson.readEvaluations(Json.mapper().writeValueAsBytes(request), engine.policy().request());
                 List<Boolean> actual = new ArrayList<>();
                 for (Object r : AuthzenJson.run(batch, engine::check)) {
                     actual.add(r instanceof Decision && ((Decision) r).allowed());

@@ -32,7 +32,7 @@ class AuthzenJsonTest {
     void aGatewayAsksTheSamePolicyAsWardenSign() throws Exception {
         Decision allow = evaluate(String.format(BRIDGE, "", ",\"context\":{\"ttl_hours\":24}"));
         assertEquals("allow signing_policy_matched", allow.effect() + " " + allow.reason());
-        JsonNode response = Json.MAPPER.readTree(AuthzenJson.evaluationResponse(allow));
+        JsonNode response = Json.mapper().readTree(AuthzenJson.evaluationResponse(allow));
         assertEquals(true, response.get("decision").booleanValue());
         assertEquals("signing_policy_matched", response.at("/context/reason").textValue());
         assertEquals("agt-task-bridge", response.at("/context/outputs/principal").textValue());
@@ -43,7 +43,7 @@ class AuthzenJsonTest {
 
         Decision deny = evaluate(String.format(BRIDGE, ",\"properties\":{\"principal\":\"adm-full\"}", ",\"context\":{\"ttl_hours\":999}"));
         assertEquals("deny principal_not_allowed", deny.effect() + " " + deny.reason());
-        JsonNode denied = Json.MAPPER.readTree(AuthzenJson.evaluationResponse(deny));
+        JsonNode denied = Json.mapper().readTree(AuthzenJson.evaluationResponse(deny));
         assertEquals(false, denied.get("decision").booleanValue());
         assertEquals("A principal was asked for and it is not the actor's principal.", denied.at("/context/reason_admin/en").textValue());
     }
@@ -137,7 +137,7 @@ class AuthzenJsonTest {
 
     @Test
     void metadataNamesTheEndpoints() throws Exception {
-        JsonNode m = Json.MAPPER.readTree(AuthzenJson.metadata("https://pdp.example"));
+        JsonNode m = Json.mapper().readTree(AuthzenJson.metadata("https://pdp.example"));
         assertEquals("https://pdp.example", m.get("policy_decision_point").textValue());
         assertEquals("https://pdp.example", m.get("issuer").textValue());
         assertEquals("https://pdp.example/access/v1/evaluation", m.get("access_evaluation_endpoint").textValue());

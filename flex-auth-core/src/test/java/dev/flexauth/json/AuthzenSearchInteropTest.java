@@ -41,7 +41,7 @@ class AuthzenSearchInteropTest {
     /** The cases of one upstream file: {@code subject}, {@code resource}, {@code action} or {@code idp}. */
     static List<JsonNode> cases(String file) throws Exception {
         try (InputStream in = AuthzenSearchInteropTest.class.getResourceAsStream("/interop/authzen-search/" + file + "/results.json")) {
-            JsonNode root = Json.MAPPER.readTree(in);
+            JsonNode root = Json.mapper().readTree(in);
             List<JsonNode> out = new ArrayList<>();
             root.get(file.equals("idp") ? "search" : "evaluation").forEach(out::add);
             return out;
@@ -78,7 +78,7 @@ class AuthzenSearchInteropTest {
             for (JsonNode c : cases(file)) {
                 JsonNode request = c.get("request");
                 tests.add(DynamicTest.dynamicTest(file + " " + i++ + ": " + request, () -> {
-                    SearchJson.Query q = SearchJson.read(Json.MAPPER.writeValueAsBytes(request), ENGINE.policy().request(), kind);
+                    SearchJson.Query q = SearchJson.read(Json.mapper().writeValueAsBytes(request), ENGINE.policy().request(), kind);
                     Search.Result r = search.allowed(q.fixed(), q.field(), null, SearchJson.MAX_LIMIT);
                     assertFalse(r.more());
                     assertFalse(r.othersAllowed(), "nothing the registry does not hold is allowed");

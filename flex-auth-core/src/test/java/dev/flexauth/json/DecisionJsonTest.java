@@ -26,7 +26,7 @@ class DecisionJsonTest {
 
     @Test
     void theEnvelopeNamesTheSnapshotsGeneratedAt() throws Exception {
-        JsonNode e = Json.MAPPER.readTree(DecisionJson.envelope(allow()));
+        JsonNode e = Json.mapper().readTree(DecisionJson.envelope(allow()));
         assertEquals(List.of("digest", "generated_at", "entities"), names(e.get("registry")));
         assertEquals("2026-06-23T00:00:00Z", e.at("/registry/generated_at").textValue());
     }
@@ -46,7 +46,7 @@ class DecisionJsonTest {
     }
 
     private static JsonNode record(byte[] body) throws Exception {
-        return Json.MAPPER.readTree("{" + new String(body, StandardCharsets.UTF_8) + "}");
+        return Json.mapper().readTree("{" + new String(body, StandardCharsets.UTF_8) + "}");
     }
 
     private static List<String> names(JsonNode o) {

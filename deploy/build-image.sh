@@ -95,7 +95,21 @@ rootfs="$ctx/rootfs"
 app="$rootfs/opt/flex-auth"
 mkdir -p "$app" "$rootfs/etc/flex-auth" "$rootfs/tmp" "$ctx/log"
 chmod 1777 "$rootfs/tmp"
-cp "$jar" "$app/flex-auth.jar"
+# The jar repacked at zip's best level, without Maven's copies of the dependencies' POMs (their
+# licences stay): about 50 KB, which keeps the image under its 60 MB limit (issue 22).
+command -v zip >/dev/null 2>&1 && command -v unzip >/dev/null 2>&1 \
+  || die "zip and unzip are required to repack the jar into the image (apt-get install zip unzip)"
+repack="$out/repack"
+mkdir -p "$repack"
+(
+  cd "$repack"
+  unzip -q "$jar"
+  rm -rf META-INF/maven
+  # The manifest first, as a jar has it.
+  zip -q -X -9 "$app/flex-auth.jar" META-INF/MANIFEST.MF
+  zip -q -X -9 -r "$app/flex-auth.jar" . -x META-INF/MANIFEST.MF
+) || die "repacking $jar failed"
+rm -rf "$repack"
 
 # 2. The runtime: a fixed module list, because jdeps takes 20 to 55 s of every build to find the
 # same answer. jdeps (run by --check-modules) lists java.base, java.desktop, java.net.http,

@@ -102,7 +102,8 @@ class ImageManifestTest {
         int jar = entrypoint.indexOf("-jar");
         assertEquals(entrypoint.size() - 2, jar, "ENTRYPOINT ends with -jar JAR: " + entrypoint);
         assertEquals(appDir + "/flex-auth.jar", entrypoint.get(jar + 1), "ENTRYPOINT runs the jar");
-        assertTrue(buildScript.contains("cp \"$jar\" \"$app/flex-auth.jar\""), "build-image.sh puts the jar where ENTRYPOINT runs it");
+        assertTrue(buildScript.contains("zip -q -X -9 -r \"$app/flex-auth.jar\""),
+                "build-image.sh puts the (repacked) jar where ENTRYPOINT runs it");
         assertTrue(entrypoint.contains("-XX:SharedArchiveFile=" + appDir + "/flex-auth.jsa"), "ENTRYPOINT uses the class-data-sharing archive: " + entrypoint);
         assertTrue(buildScript.contains("-XX:SharedArchiveFile=flex-auth.jsa") && buildScript.contains("-cp flex-auth.jar"),
                 "build-image.sh dumps the archive with the jar's relative path");

@@ -42,8 +42,7 @@ public record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoad
      * whose keys all differ gets the exact proof.
      */
     static Loaded of(Engine engine, Instant policyLoadedAt, Instant registryLoadedAt) {
-        return new Loaded(engine, policyLoadedAt, registryLoadedAt, engine.runExamples(),
-                PropertyChecker.check(engine, MAX_PROPERTY_CASES));
+        return new Loaded(engine, policyLoadedAt, registryLoadedAt, engine.runExamples(), checkProperties(engine));
     }
 
     /**
@@ -58,8 +57,12 @@ public record Loaded(Engine engine, Instant policyLoadedAt, Instant registryLoad
 
     /** This pair with its Properties checked, as {@link #of} checks them. */
     Loaded withProperties() {
-        return new Loaded(engine, policyLoadedAt, registryLoadedAt, examples,
-                PropertyChecker.check(engine, MAX_PROPERTY_CASES), true);
+        return new Loaded(engine, policyLoadedAt, registryLoadedAt, examples, checkProperties(engine), true);
+    }
+
+    /** The one bound every load checks with: see {@link #of}. */
+    private static List<PropertyResult> checkProperties(Engine engine) {
+        return PropertyChecker.check(engine, MAX_PROPERTY_CASES);
     }
 
     public int propertiesFailed() {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** A kind while its entities are read: the layout grows as attributes appear, unless declared. */
 final class KindInProgress {
@@ -68,21 +69,42 @@ final class KindInProgress {
         return firstAt.get(slot);
     }
 
-    /** The slot of {@code attr}, creating it when inferring; -1 after a problem. */
-    int slotFor(String attr, String entityPath) {
+    // The last entity's member order: entities of one kind nearly always list their members in the
+    // same order, and the parser hands over the same String for the same name, so an identity
+    // check at the member's position finds its slot without a hash lookup.
+    private String[] namesAt = new String[8];
+    private int[] slotsAt = new int[8];
+
+    /**
+     * The slot of {@code attr}, the member at {@code position} (0-based) of its entity, creating it
+     * when inferring; -1 after a problem, whose path {@code entityPath} gives.
+     */
+    int slotFor(String attr, int position, Supplier<String> entityPath) {
+        if (position < namesAt.length && namesAt[position] == attr) {
+            return slotsAt[position];
+        }
+        int slot = slotFor(attr, entityPath);
+        if (slot >= 0 && position < namesAt.length) {
+            namesAt[position] = attr;
+            slotsAt[position] = slot;
+        }
+        return slot;
+    }
+
+    private int slotFor(String attr, Supplier<String> entityPath) {
         Integer slot = slots.get(attr);
         if (slot != null) {
             return slot;
         }
         if (declared != null) {
-            problems.add(Paths.member(entityPath, attr), RegistryCode.UNDECLARED_ATTRIBUTE, "attribute \"" + attr
+            problems.add(Paths.member(entityPath.get(), attr), RegistryCode.UNDECLARED_ATTRIBUTE, "attribute \"" + attr
                     + "\" is not declared for kind \"" + name + "\" in the policy's Registry table (declared: "
                     + String.join(", ", declared.keySet()) + ")");
             return -1;
         }
         if (!Names.isIdentifier(attr)) {
             if (reportedUndeclared.add(attr)) {
-                problems.add(Paths.member(entityPath, attr), RegistryCode.BAD_VALUE, "attribute name " + Describe.quote(attr)
+                problems.add(Paths.member(entityPath.get(), attr), RegistryCode.BAD_VALUE, "attribute name " + Describe.quote(attr)
                         + " is not an identifier (letters, digits, underscore; not starting with a digit)");
             }
             return -1;
@@ -90,7 +112,7 @@ final class KindInProgress {
         slots.put(attr, names.size());
         names.add(attr);
         types.add(null);
-        firstAt.add(Paths.member(entityPath, attr));
+        firstAt.add(Paths.member(entityPath.get(), attr));
         return names.size() - 1;
     }
 

@@ -108,9 +108,13 @@ public final class Registry {
                     slots.add(kind.layout().slotOf(attr));
                 }
             });
+            int[] slotArray = new int[slots.size()];
+            for (int i = 0; i < slotArray.length; i++) {
+                slotArray[i] = slots.get(i);
+            }
             for (Entity e : kind.entities()) {
-                for (int i = 0; i < slots.size(); i++) {
-                    if (e.valueAt(slots.get(i)) == null) {
+                for (int i = 0; i < slotArray.length; i++) {
+                    if (e.valueAt(slotArray[i]) == null) {
                         if (out.size() < MAX_MISMATCHES) {
                             out.add(kindName + " \"" + e.id() + "\" lacks attribute \"" + names.get(i) + "\" ("
                                     + attrs.get(names.get(i)) + "), which the policy's Registry table declares");

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One pass over a snapshot's JSON tokens, reporting every problem with its JSON path and collecting
@@ -249,18 +250,27 @@ final class SnapshotParser {
         }
     }
 
+    // The entity being read, for messages: its path is built only when a problem is reported, so
+    // a million entities cost no path strings.
+    private String entityKindPath;
+    private int entityIndex;
+    private final Supplier<String> entityPath = this::entityPath;
+
+    private String entityPath() {
+        return entityKindPath + "[" + entityIndex + "]";
+    }
+
     private void entity(KindInProgress k, String kindPath, int index, JsonToken t) throws IOException {
-        // Attribute paths are built only when a problem is reported: a million entities must not
-        // cost five million path strings.
-        String path = kindPath + "[" + index + "]";
+        entityKindPath = kindPath;
+        entityIndex = index;
         if (t != JsonToken.START_OBJECT) {
-            problem(path, RegistryCode.WRONG_TYPE, "expected an entity object, got " + describeValue(t));
+            problem(entityPath(), RegistryCode.WRONG_TYPE, "expected an entity object, got " + describeValue(t));
             parser.skipChildren();
             return;
         }
         if (++entityCount > maxEntities) {
             if (entityCount == maxEntities + 1) {
-                problem(path, RegistryCode.TOO_LARGE, "more than " + maxEntities
+                problem(entityPath(), RegistryCode.TOO_LARGE, "more than " + maxEntities
                         + " entities; raise the limit if this is intended");
             }
             parser.skipChildren();
@@ -271,26 +281,28 @@ final class SnapshotParser {
         String id = null;
         boolean sawId = false;
         boolean ok = true;
+        int position = -1;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String attr = parser.currentName();
+            position++;
             JsonToken v = parser.nextToken();
             if (attr.equals("id")) {
                 if (sawId) {
-                    problem(path + ".id", RegistryCode.DUPLICATE_KEY, "duplicate member \"id\"");
+                    problem(entityPath() + ".id", RegistryCode.DUPLICATE_KEY, "duplicate member \"id\"");
                     parser.skipChildren();
                     ok = false;
                     continue;
                 }
                 sawId = true;
-                id = v == JsonToken.VALUE_STRING ? parser.getText() : expectString(path + ".id", v);
+                id = v == JsonToken.VALUE_STRING ? parser.getText() : expectString(entityPath() + ".id", v);
                 String idProblem = id == null ? null : Names.idProblem(id);
                 if (idProblem != null) {
-                    problem(path + ".id", RegistryCode.BAD_VALUE, idProblem);
+                    problem(entityPath() + ".id", RegistryCode.BAD_VALUE, idProblem);
                     id = null;
                 }
                 continue;
             }
-            int slot = k.slotFor(attr, path);
+            int slot = k.slotFor(attr, position, entityPath);
             if (slot < 0) {
                 parser.skipChildren();
                 ok = false;
@@ -301,13 +313,13 @@ final class SnapshotParser {
                 seen = k.seen(seen);
             }
             if (seen[slot]) {
-                problem(Paths.member(path, attr), RegistryCode.DUPLICATE_KEY, "duplicate member \"" + attr + "\"");
+                problem(Paths.member(entityPath(), attr), RegistryCode.DUPLICATE_KEY, "duplicate member \"" + attr + "\"");
                 parser.skipChildren();
                 ok = false;
                 continue;
             }
             seen[slot] = true;
-            Object value = value(path, attr, v, k.typeAt(slot), k.firstPathOf(slot), k.typeAt(slot) == AttributeType.STRING);
+            Object value = value(attr, v, k.typeAt(slot), k.firstPathOf(slot), k.typeAt(slot) == AttributeType.STRING);
             if (value == null) {
                 ok = false;
             } else {
@@ -316,13 +328,13 @@ final class SnapshotParser {
             }
         }
         if (!sawId) {
-            problem(path, RegistryCode.MISSING_MEMBER, "missing member \"id\" (the entity's key)");
+            problem(entityPath(), RegistryCode.MISSING_MEMBER, "missing member \"id\" (the entity's key)");
             ok = false;
         }
         if (k.declared != null) {
             for (int slot = 0; slot < k.size(); slot++) {
                 if (slot >= seen.length || !seen[slot]) {
-                    problem(path, RegistryCode.MISSING_ATTRIBUTE, "missing attribute \"" + k.names.get(slot)
+                    problem(entityPath(), RegistryCode.MISSING_ATTRIBUTE, "missing attribute \"" + k.names.get(slot)
                             + "\" (" + k.typeAt(slot) + "), which the policy's Registry table declares");
                     ok = false;
                 }
@@ -340,7 +352,7 @@ final class SnapshotParser {
     }
 
     /** Reads an attribute value of {@code expected} type (null: infer), or returns null after a problem. */
-    private Object value(String entityPath, String attr, JsonToken t, AttributeType expected, String expectedAt,
+    private Object value(String attr, JsonToken t, AttributeType expected, String expectedAt,
             boolean share) throws IOException {
         Object v;
         AttributeType actual;
@@ -348,7 +360,7 @@ final class SnapshotParser {
             case VALUE_STRING:
                 String s = parser.getText();
                 if (s.length() > RegistryLoader.MAX_STRING_LENGTH) {
-                    problem(Paths.member(entityPath, attr), RegistryCode.TOO_LARGE, "a string of " + s.length()
+                    problem(Paths.member(entityPath(), attr), RegistryCode.TOO_LARGE, "a string of " + s.length()
                             + " characters; attribute strings are at most " + RegistryLoader.MAX_STRING_LENGTH);
                     return null;
                 }
@@ -357,7 +369,7 @@ final class SnapshotParser {
                 break;
             case VALUE_NUMBER_INT:
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    problem(Paths.member(entityPath, attr), RegistryCode.BAD_VALUE, "integer " + Describe.abbreviate(parser.getText())
+                    problem(Paths.member(entityPath(), attr), RegistryCode.BAD_VALUE, "integer " + Describe.abbreviate(parser.getText())
                             + " is outside the 64-bit range");
                     return null;
                 }
@@ -370,18 +382,18 @@ final class SnapshotParser {
                 actual = AttributeType.BOOLEAN;
                 break;
             case START_ARRAY:
-                v = list(entityPath, attr);
+                v = list(attr);
                 if (v == null) {
                     return null;
                 }
                 actual = AttributeType.STRING_LIST;
                 break;
             case VALUE_NULL:
-                problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null ? "a value" : expected)
+                problem(Paths.member(entityPath(), attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null ? "a value" : expected)
                         + ", got null; leave the attribute out instead");
                 return null;
             default:
-                problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null
+                problem(Paths.member(entityPath(), attr), RegistryCode.WRONG_TYPE, "expected " + (expected == null
                         ? "a string, integer, boolean or list of strings" : expected)
                         + (expected == null || expectedAt == null ? "" : " (as at " + expectedAt + ")")
                         + ", got " + describeValue(t));
@@ -389,7 +401,7 @@ final class SnapshotParser {
                 return null;
         }
         if (expected != null && expected != actual) {
-            problem(Paths.member(entityPath, attr), RegistryCode.WRONG_TYPE, "expected " + expected
+            problem(Paths.member(entityPath(), attr), RegistryCode.WRONG_TYPE, "expected " + expected
                     + (expectedAt == null ? "" : " (as at " + expectedAt + ")") + ", got " + Describe.describeValue(t, v));
             return null;
         }
@@ -398,7 +410,7 @@ final class SnapshotParser {
 
     private String[] listBuffer = new String[8];
 
-    private StringList list(String entityPath, String attr) throws IOException {
+    private StringList list(String attr) throws IOException {
         int size = 0;
         boolean ok = true;
         int i = 0;
@@ -410,13 +422,13 @@ final class SnapshotParser {
                 }
                 listBuffer[size++] = parser.getText();
             } else {
-                problem(Paths.member(entityPath, attr) + "[" + i + "]", RegistryCode.WRONG_TYPE, "expected string, got " + describeValue(t)
+                problem(Paths.member(entityPath(), attr) + "[" + i + "]", RegistryCode.WRONG_TYPE, "expected string, got " + describeValue(t)
                         + "; list attributes hold strings only");
                 parser.skipChildren();
                 ok = false;
             }
             if (++i > MAX_LIST_SIZE) {
-                problem(Paths.member(entityPath, attr), RegistryCode.TOO_LARGE, "a list of more than " + MAX_LIST_SIZE + " elements");
+                problem(Paths.member(entityPath(), attr), RegistryCode.TOO_LARGE, "a list of more than " + MAX_LIST_SIZE + " elements");
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
                     parser.skipChildren();
                 }

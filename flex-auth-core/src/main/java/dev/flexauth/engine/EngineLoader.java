@@ -1,5 +1,6 @@
 package dev.flexauth.engine;
 
+import dev.flexauth.io.FileDigest;
 import dev.flexauth.policy.Diagnostic;
 import dev.flexauth.policy.PolicyException;
 import dev.flexauth.policy.PolicyPackage;
@@ -71,10 +72,20 @@ public final class EngineLoader {
 
     /** Loads the pair; the examples are not run here (see {@link Engine#runExamples()}). */
     public Engine load(Path registryFile, Path policyFile) throws LoadException {
+        return load(registryFile, policyFile, null);
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, and takes the SHA-256 of the registry file's bytes into
+     * {@code registryBytes} (if not null) as they are read, on the reading thread, whether the pair
+     * loads or not: see {@link RegistryLoader#load(Path, FileDigest)}.
+     */
+    public Engine load(Path registryFile, Path policyFile, FileDigest registryBytes) throws LoadException {
         Objects.requireNonNull(registryFile, "registryFile is null; pass the path of a registry snapshot (JSON)");
         Objects.requireNonNull(policyFile, "policyFile is null; pass the path of a policy package (Markdown)");
-        return load(registryFile.toString(), policyFile, registryLoader -> signers == null ? registryLoader.load(registryFile)
-                : loadSigned(registryLoader, registryFile));
+        return load(registryFile.toString(), policyFile, registryLoader -> signers == null
+                ? registryLoader.load(registryFile, registryBytes)
+                : loadSigned(registryLoader, registryFile, registryBytes));
     }
 
     /**
@@ -107,7 +118,7 @@ public final class EngineLoader {
         };
         if (registry.path().isPresent()) {
             Path file = registry.path().get();
-            return load(registry.name(), readPolicy, loader -> signers == null ? loader.load(file) : loadSigned(loader, file));
+            return load(registry.name(), readPolicy, loader -> signers == null ? loader.load(file) : loadSigned(loader, file, null));
         }
         return load(registry.name(), readPolicy, loader -> loader.load(readBytes(registry), registry.name()));
     }
@@ -194,7 +205,7 @@ public final class EngineLoader {
      * Verifies and parses the same bytes, in one pass through a bounded buffer: a snapshot swapped
      * after the check is never what is loaded, and a large one is never held whole.
      */
-    private Registry loadSigned(RegistryLoader registryLoader, Path registryFile) throws RegistryException {
-        return signers.load(registryFile, registryLoader, clock.instant()).registry();
+    private Registry loadSigned(RegistryLoader registryLoader, Path registryFile, FileDigest bytes) throws RegistryException {
+        return signers.load(registryFile, registryLoader, clock.instant(), bytes).registry();
     }
 }

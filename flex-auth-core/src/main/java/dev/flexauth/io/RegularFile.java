@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +57,34 @@ public final class RegularFile {
      *     file, or larger than {@code maxBytes}
      */
     public static InputStream open(Path file, long maxBytes, Duration deadline) throws RegularFileException {
+        return open(file, maxBytes, deadline, List.of());
+    }
+
+    /**
+     * As {@link #open}, and hands each chunk to {@code taps}, in order, on the reading thread before
+     * the caller gets it: work on the bytes themselves (a digest) then runs on another core, beside
+     * the caller's parse, and sees exactly the bytes the caller reads. A tap's exception ends the
+     * read; the caller gets it in place of that chunk.
+     */
+    public static InputStream open(Path file, long maxBytes, Duration deadline, List<? extends Tap> taps)
+            throws RegularFileException {
         check(file, maxBytes);
-        return new Bounded(file, maxBytes, deadline);
+        return new Bounded(file, maxBytes, deadline, List.copyOf(taps));
     }
 
     /** As {@link #open}, as if {@code file} had passed the check and then been swapped: for tests of the deadline. */
     static InputStream openAfterCheck(Path file, long maxBytes, Duration deadline) {
-        return new Bounded(file, maxBytes, deadline);
+        return new Bounded(file, maxBytes, deadline, List.of());
+    }
+
+    /** Sees a file's bytes as they are read, on the reading thread; see {@link #open(Path, long, Duration, List)}. */
+    public interface Tap {
+        /** The next {@code length} bytes of the file, at the start of {@code chunk}, which is reused after the call. */
+        void bytes(byte[] chunk, int length) throws IOException;
+
+        /** Called once the whole file has been read and handed to {@link #bytes}. */
+        default void end() throws IOException {
+        }
     }
 
     /** Returns if the file may be read, else throws why not. */
@@ -140,8 +162,11 @@ public final class RegularFile {
         private int pos;
         private boolean ended;
 
-        Bounded(Path file, long maxBytes, Duration deadline) {
+        private final List<Tap> taps;
+
+        Bounded(Path file, long maxBytes, Duration deadline, List<Tap> taps) {
             this.file = file;
+            this.taps = taps;
             this.deadline = deadline;
             this.waitLeftNanos = deadline.toNanos();
             this.reader = new Thread(() -> produce(maxBytes), "flex-auth-file-read");
@@ -159,13 +184,19 @@ public final class RegularFile {
                     ByteBuffer buffer = ByteBuffer.wrap(array == null ? new byte[CHUNK] : array);
                     int n = channel.read(buffer);
                     if (n < 0) {
-                        last = END;
+                        IOException refused = tap(null, 0);
+                        last = refused == null ? END : refused;
                         break;
                     }
                     total += n;
                     if (total > maxBytes) {
                         last = new RegularFileException(RegularFileException.Kind.TOO_LARGE, file, total, file
                                 + " grew past the limit of " + maxBytes + " bytes while it was read");
+                        break;
+                    }
+                    IOException refused = n > 0 ? tap(buffer.array(), n) : null;
+                    if (refused != null) {
+                        last = refused;
                         break;
                     }
                     if (n > 0 && !hand(n == CHUNK ? buffer.array() : Arrays.copyOf(buffer.array(), n))) {
@@ -179,6 +210,22 @@ public final class RegularFile {
                         + e.getMessage());
             }
             hand(last);
+        }
+
+        /** Gives the taps the next bytes ({@code chunk} null: the end); returns the first one's refusal, or null. */
+        private IOException tap(byte[] chunk, int length) {
+            try {
+                for (Tap tap : taps) {
+                    if (chunk == null) {
+                        tap.end();
+                    } else {
+                        tap.bytes(chunk, length);
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
         }
 
         /** Queues {@code item} unless the caller has gone; false if it has. */
@@ -217,7 +264,8 @@ public final class RegularFile {
                             + " took longer than " + seconds(deadline) + "; is it on an unresponsive network file system,"
                             + " or was it replaced by a FIFO while being opened?");
                 }
-                if (next instanceof RegularFileException e) {
+                if (next instanceof IOException e) {
+                    // The file's own error, or a tap's refusal.
                     ended = true;
                     throw e;
                 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.flexauth.io.FileDigest;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.io.RegularFileException;
 import dev.flexauth.reason.RegistryCode;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 
@@ -74,10 +73,27 @@ public final class RegistryLoader {
      * limit and {@link RegularFile#DEFAULT_DEADLINE}.
      */
     public Registry load(Path file) throws RegistryException {
+        return load(file, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, and takes the SHA-256 of the file's bytes into {@code bytes} (if not
+     * null) on the thread that reads them, reading the file to its end even past a problem of the
+     * JSON: a server that fingerprints its registry file to see changes gets the fingerprint of
+     * exactly the bytes it loaded, refused or not, without reading them twice.
+     */
+    public Registry load(Path file, FileDigest bytes) throws RegistryException {
         Objects.requireNonNull(file, "file is null; pass the path of a registry snapshot (JSON)");
         String name = file.toString();
-        try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
-            return load(in, name);
+        List<FileDigest> taps = bytes == null ? List.of() : List.of(bytes);
+        try (InputStream in = RegularFile.open(file, maxBytes, RegularFile.DEFAULT_DEADLINE, taps)) {
+            try {
+                return load(in, name);
+            } finally {
+                if (bytes != null) {
+                    drain(in);
+                }
+            }
         } catch (RegularFileException e) {
             throw e.kind() == RegularFileException.Kind.TOO_LARGE ? tooLarge(name, e.size())
                     : single(name, RegistryCode.UNREADABLE, e.getMessage());
@@ -157,18 +173,27 @@ public final class RegistryLoader {
     }
 
     /**
-     * Parses {@code raw} as {@link #load(Path)} does, and feeds every byte read from it to
-     * {@code sink}, to the end of the stream even past the document's first problem: a signature
-     * over the file is then checked on exactly the bytes parsed, in the same pass.
+     * Parses {@code raw} as {@link #load(Path)} does, and reads it to its end even past the
+     * document's first problem: a tap on the file's reading thread (a signature's hash) then has
+     * seen exactly the bytes parsed, and all of them.
      *
      * @throws IOException if {@code raw} cannot be read to its end, or passes the size limit
      *     ({@link BoundedUtf8Input.SizeLimitException})
      */
-    Parsed parseDigesting(InputStream raw, String name, MessageDigest sink) throws IOException {
-        DigestInputStream hashed = new DigestInputStream(new BoundedUtf8Input.Limited(raw, maxBytes), sink);
-        Parsed parsed = parse(hashed, name);
-        hashed.transferTo(OutputStream.nullOutputStream());
+    Parsed parseToEnd(InputStream raw, String name) throws IOException {
+        BoundedUtf8Input.Limited limited = new BoundedUtf8Input.Limited(raw, maxBytes);
+        Parsed parsed = parse(limited, name);
+        limited.transferTo(OutputStream.nullOutputStream());
         return parsed;
+    }
+
+    /** Reads what is left of {@code in}, for its taps; a failure only leaves their digest unknown. */
+    private static void drain(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // The digest stays unknown (FileDigest.hex() is empty): the caller hashes the file itself.
+        }
     }
 
     /** The largest snapshot this loader reads, in bytes. */

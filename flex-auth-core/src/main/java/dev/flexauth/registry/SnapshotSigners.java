@@ -2,6 +2,7 @@ package dev.flexauth.registry;
 
 import dev.flexauth.reason.RegistryCode;
 import dev.flexauth.registry.SshReader.Malformed;
+import dev.flexauth.io.FileDigest;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.io.RegularFileException;
 import java.io.IOException;
@@ -159,15 +160,30 @@ public final class SnapshotSigners {
      *     verify, or the snapshot is not valid for {@code loader}
      */
     public Verified load(Path snapshot, RegistryLoader loader, Instant now) throws RegistryException {
+        return load(snapshot, loader, now, null);
+    }
+
+    /**
+     * As {@link #load(Path, RegistryLoader, Instant)}, and takes the SHA-256 of the snapshot's bytes
+     * into {@code bytes} (if not null) in the same pass, as {@link RegistryLoader#load(Path, FileDigest)} does.
+     */
+    public Verified load(Path snapshot, RegistryLoader loader, Instant now, FileDigest bytes) throws RegistryException {
         String name = snapshot.toString();
         long maxBytes = loader.maxBytes();
         try {
             checkSnapshot(snapshot);
-            try (InputStream in = RegularFile.open(snapshot, maxBytes, RegularFile.DEFAULT_DEADLINE)) {
-                Path sigFile = signatureOf(snapshot);
-                Pending pending = pending(readSignature(sigFile, name), name, sigFile.toString(), now);
-                MessageDigest hash = pending.newDigest();
-                RegistryLoader.Parsed parsed = loader.parseDigesting(in, name, hash);
+            Path sigFile = signatureOf(snapshot);
+            Pending pending = pending(readSignature(sigFile, name), name, sigFile.toString(), now);
+            MessageDigest hash = pending.newDigest();
+            // The hashes run on the reading thread, beside the parse; both have seen every byte
+            // once the parse has read the file to its end.
+            List<RegularFile.Tap> taps = new ArrayList<>();
+            taps.add((chunk, length) -> hash.update(chunk, 0, length));
+            if (bytes != null) {
+                taps.add(bytes);
+            }
+            try (InputStream in = RegularFile.open(snapshot, maxBytes, RegularFile.DEFAULT_DEADLINE, taps)) {
+                RegistryLoader.Parsed parsed = loader.parseToEnd(in, name);
                 Signer signer = pending.finish(hash.digest());
                 return new Verified(parsed.registry(), signer);
             }

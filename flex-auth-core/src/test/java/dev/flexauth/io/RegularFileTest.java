@@ -73,6 +73,67 @@ class RegularFileTest {
         assertArrayEquals(bytes, out.toByteArray());
     }
 
+    /** A tap sees every byte the caller reads, in order, before the caller does, and then the end. */
+    @Test
+    void a_tap_sees_exactly_the_bytes_read_and_a_digest_tap_hashes_them() throws Exception {
+        byte[] bytes = new byte[3 * 1024 * 1024 + 777];
+        new java.util.Random(7).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("tapped.bin"), bytes);
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        boolean[] ended = {false};
+        RegularFile.Tap copy = new RegularFile.Tap() {
+            @Override
+            public void bytes(byte[] chunk, int length) {
+                seen.write(chunk, 0, length);
+            }
+
+            @Override
+            public void end() {
+                ended[0] = true;
+            }
+        };
+        FileDigest digest = FileDigest.sha256();
+        byte[] read;
+        try (InputStream in = RegularFile.open(file, bytes.length, DEADLINE, java.util.List.of(copy, digest))) {
+            read = in.readAllBytes();
+        }
+        assertArrayEquals(bytes, read);
+        assertArrayEquals(bytes, seen.toByteArray());
+        assertTrue(ended[0]);
+        assertEquals(java.util.Optional.of(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes))), digest.hex());
+    }
+
+    /** A tap's refusal reaches the caller where the refused bytes would have: the bytes before it arrive, the rest never do. */
+    @Test
+    void a_taps_refusal_ends_the_read_in_place_of_the_refused_chunk() throws Exception {
+        byte[] bytes = new byte[1024 * 1024];
+        Path file = Files.write(dir.resolve("refused.bin"), bytes);
+        long[] taken = {0};
+        RegularFile.Tap refuseThird = (chunk, length) -> {
+            if (taken[0] >= 2 * 64 * 1024) {
+                throw new IOException("the third chunk is refused");
+            }
+            taken[0] += length;
+        };
+        FileDigest digest = FileDigest.sha256();
+        long delivered = 0;
+        try (InputStream in = RegularFile.open(file, bytes.length, DEADLINE, java.util.List.of(refuseThird, digest))) {
+            byte[] piece = new byte[4096];
+            IOException e = null;
+            try {
+                for (int n; (n = in.read(piece)) > 0; ) {
+                    delivered += n;
+                }
+            } catch (IOException refused) {
+                e = refused;
+            }
+            assertEquals("the third chunk is refused", e == null ? null : e.getMessage());
+        }
+        assertEquals(2 * 64 * 1024, delivered);
+        assertEquals(java.util.Optional.empty(), digest.hex(), "a digest of part of the file is never given");
+    }
+
     @Test
     void a_fifo_is_refused_before_it_is_opened() throws Exception {
         Path fifo = dir.resolve("snapshot.json");

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flexauth.io.FileDigest;
 import dev.flexauth.reason.RegistryCode;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,13 +130,47 @@ class StreamedSignedLoadTest {
         assertEquals(before.problems(), tooLarge.problems());
     }
 
-    /** What the signature is checked against: every byte of the stream, also those after the parser stopped. */
+    /**
+     * What a server compares to see a changed file ({@link FileDigest}): the SHA-256 of every byte
+     * of it, taken by the load on the reading thread, also those after the parser stopped.
+     */
     @Test
-    void the_digest_of_a_streamed_parse_covers_the_whole_stream_even_past_a_problem() throws Exception {
+    void the_file_digest_of_a_load_covers_the_whole_file_even_past_a_problem() throws Exception {
         byte[] bytes = snapshot(ACTORS / 2, "  {\"id\": \"agt-streamed-broken\" \"type\": \"agt\"}");
-        MessageDigest sink = MessageDigest.getInstance("SHA-256");
-        RegistryLoader.Parsed parsed = RegistryLoader.defaults().parseDigesting(new ByteArrayInputStream(bytes), "s", sink);
-        assertThrows(RegistryException.class, parsed::registry);
-        assertTrue(MessageDigest.isEqual(MessageDigest.getInstance("SHA-256").digest(bytes), sink.digest()));
+        Path file = signed("broken.json", bytes, "large_broken.json.sig");
+        String whole = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+
+        FileDigest unsigned = FileDigest.sha256();
+        assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(file, unsigned));
+        assertEquals(Optional.of(whole), unsigned.hex());
+
+        FileDigest signed = FileDigest.sha256();
+        assertThrows(RegistryException.class,
+                () -> SnapshotSignersTest.signers().load(file, RegistryLoader.defaults(), SnapshotSignersTest.NOW, signed));
+        assertEquals(Optional.of(whole), signed.hex());
+    }
+
+    @Test
+    void the_file_digest_of_a_load_is_the_files_sha256_and_changes_nothing_else() throws Exception {
+        byte[] bytes = snapshot(-1, null);
+        Path file = signed("large.json", bytes, "large.json.sig");
+        FileDigest digest = FileDigest.sha256();
+        Registry loaded = RegistryLoader.defaults().load(file, digest);
+        assertEquals(Optional.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))), digest.hex());
+        assertEquals(RegistryLoader.defaults().load(file).digest(), loaded.digest());
+        FileDigest signed = FileDigest.sha256();
+        assertEquals(loaded.digest(), SnapshotSignersTest.signers()
+                .load(file, RegistryLoader.defaults(), SnapshotSignersTest.NOW, signed).registry().digest());
+        assertEquals(digest.hex(), signed.hex());
+    }
+
+    /** A file that cannot be read to its end leaves the digest unknown, never a digest of part of it. */
+    @Test
+    void a_file_digest_stays_unknown_when_the_file_is_refused_before_its_end() throws Exception {
+        Path file = Files.write(tmp.resolve("large.json"), snapshot(-1, null));
+        FileDigest digest = FileDigest.sha256();
+        RegistryLoader small = RegistryLoader.builder().maxBytes(1 << 20).build();
+        assertThrows(RegistryException.class, () -> small.load(file, digest));
+        assertEquals(Optional.empty(), digest.hex());
     }
 }

@@ -173,7 +173,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         ServerConfig.RegistrySource pull = config.registrySource();
-        String files = pull == null ? FileFingerprint.fingerprint(loader, config.registry(), config.policy()) : null;
+        FileFingerprint.Started files = pull == null ? FileFingerprint.start(loader, config.registry(), config.policy()) : null;
         Engine initial = null;
         UrlSource urlSource = null;
         UrlSource policySource = null;
@@ -232,7 +232,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         } else if (config.registrySigners() == null || loader.signers() != null) {
             try {
-                initial = loader.load(config.registry(), config.policy());
+                initial = loader.load(config.registry(), config.policy(), files.registryBytes());
             } catch (LoadException e) {
                 problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
             }
@@ -278,7 +278,7 @@ public final class FlexAuthServer implements AutoCloseable {
                     + ": cannot listen there (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"), e);
         }
 
-        Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files,
+        Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files.finish(),
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);

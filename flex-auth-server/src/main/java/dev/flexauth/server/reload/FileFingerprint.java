@@ -2,6 +2,7 @@ package dev.flexauth.server.reload;
 
 import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.internal.Sha256;
+import dev.flexauth.io.FileDigest;
 import dev.flexauth.io.RegularFile;
 import dev.flexauth.policy.markdown.PolicyReader;
 import dev.flexauth.registry.SnapshotSigners;
@@ -39,6 +40,32 @@ public final class FileFingerprint {
         // rejected mismatched pair would wait for the next unrelated change.
         return loader.signers() == null ? files
                 : files + " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
+    }
+
+    /**
+     * Begins the fingerprint of a pair about to be loaded from files: the policy (and, with
+     * signatures required, the signature) are hashed now, before the load reads them; the
+     * registry's bytes are hashed by the load itself, into {@link Started#registryBytes()}, so the
+     * large file is read once and hashed on its reading thread.
+     */
+    public static Started start(EngineLoader loader, Path registry, Path policy) {
+        Objects.requireNonNull(registry, "registry is null: a URL source's snapshot is the poller's to compare");
+        String beside = sha256(policy, PolicyReader.MAX_BYTES);
+        if (loader.signers() != null) {
+            beside += " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
+        }
+        return new Started(loader, registry, beside, FileDigest.sha256());
+    }
+
+    /** A fingerprint whose registry part the load takes ({@link #start}). */
+    public record Started(EngineLoader loader, Path registry, String beside, FileDigest registryBytes) {
+        /**
+         * The same string {@link #fingerprint} gives for the bytes the load read. A load that did not
+         * read the registry file to its end leaves its digest unknown; the file is hashed here then.
+         */
+        public String finish() {
+            return registryBytes.hex().orElseGet(() -> sha256(registry, loader.maxRegistryBytes())) + " " + beside;
+        }
     }
 
     private static String sha256(Path file, long maxBytes) {

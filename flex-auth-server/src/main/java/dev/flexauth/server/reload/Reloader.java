@@ -307,10 +307,15 @@ public final class Reloader implements AutoCloseable {
         Engine old = before.loaded().engine();
         Instant now = millis();
         lastSeenIdentity = FileFingerprint.identity(loader, registry, policy);
-        lastSeenFiles = FileFingerprint.fingerprint(loader, registry, policy);
+        FileFingerprint.Started files = null;
+        if (pull == null) {
+            files = FileFingerprint.start(loader, registry, policy);
+        } else {
+            lastSeenFiles = FileFingerprint.fingerprint(loader, null, policy);
+        }
         Engine next;
         try {
-            next = serving.fresh(pull == null ? loader.load(registry, policy)
+            next = serving.fresh(pull == null ? loader.load(registry, policy, files.registryBytes())
                     : pulledPolicy == null ? loader.load(snapshot, pull.source().url().redacted(), policy)
                     : loader.load(snapshot, pull.source().url().redacted(), pulledPolicy, pull.policySource().url().redacted()));
         } catch (LoadException e) {
@@ -318,6 +323,11 @@ public final class Reloader implements AutoCloseable {
         } catch (RuntimeException e) {
             // A defect in a loader must not stop reloads nor replace the pair in service.
             return rejected(before, trigger, now, List.of("unexpected " + e.getClass().getName() + ": " + e.getMessage()));
+        } finally {
+            // Refused or not: the same bytes are not loaded again until they change.
+            if (files != null) {
+                lastSeenFiles = files.finish();
+            }
         }
         Digests was = digests(old);
         Digests is = digests(next);

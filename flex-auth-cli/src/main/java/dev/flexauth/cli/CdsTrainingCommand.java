@@ -8,7 +8,7 @@ import dev.flexauth.json.DecisionJson;
 import dev.flexauth.json.Json;
 import dev.flexauth.policy.Example;
 import dev.flexauth.server.FlexAuthServer;
-import dev.flexauth.server.Preload;
+import dev.flexauth.server.EarlyLoad;
 import dev.flexauth.server.ServerConfig;
 import dev.flexauth.server.ServerStartException;
 import java.io.ByteArrayOutputStream;
@@ -60,8 +60,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
         }
         GrantDiff.between(engine, engine, Long.MAX_VALUE);
         discard.print(spec.root().commandLine().getUsageMessage());
-        // serve's path as an operator runs it: with its preloading and a decision log (in a file deleted after).
-        Preload.start();
+        // serve's path as an operator runs it: with its early load and preloading, and a decision log (in a file deleted after).
+        EarlyLoad.start(new String[] {"serve", "--registry", registry.toString(), "--policy", policy.toString()});
         Path log = Files.createTempFile("flex-auth-cds-training", ".jsonl");
         ServerConfig config = ServerConfig.defaults(registry, policy).withAddress(new InetSocketAddress("127.0.0.1", 0))
                 .withLog(log);

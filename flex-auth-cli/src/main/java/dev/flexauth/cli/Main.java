@@ -71,8 +71,9 @@ public final class Main implements Runnable {
         for (String a : args) {
             if (!a.equals("--verbose")) {
                 if (a.equals("serve")) {
-                    // A second thread does serve's one-time JDK and library initialisation while this one parses.
-                    dev.flexauth.server.Preload.start();
+                    // A second thread loads the pair the arguments name and does serve's one-time JDK and
+                    // library initialisation while this one parses them.
+                    dev.flexauth.server.EarlyLoad.start(args);
                 }
                 break;
             }

@@ -146,6 +146,11 @@ public final class FlexAuthServer implements AutoCloseable {
         return start(config, ServerLog.stderr());
     }
 
+    /** A refused pair's problems, one per line. */
+    private static List<String> lines(LoadException e) {
+        return e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines();
+    }
+
     static FlexAuthServer start(ServerConfig config, ServerLog log) throws ServerStartException {
         // Before any class of the JDK's HTTP server reads them.
         JdkHttpProperties.apply(config.readTimeout(), log);
@@ -173,7 +178,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         ServerConfig.RegistrySource pull = config.registrySource();
-        FileFingerprint.Started files = pull == null ? FileFingerprint.start(loader, config.registry(), config.policy()) : null;
+        FileFingerprint.Started files = null;
         Engine initial = null;
         UrlSource urlSource = null;
         UrlSource policySource = null;
@@ -228,13 +233,23 @@ public final class FlexAuthServer implements AutoCloseable {
             } catch (IllegalArgumentException | FetchException e) {
                 problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--registry " + pull.redacted() + ": " + e.getMessage());
             } catch (LoadException e) {
-                problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+                problems.addAll(lines(e));
             }
         } else if (config.registrySigners() == null || loader.signers() != null) {
-            try {
-                initial = loader.load(config.registry(), config.policy(), files.registryBytes());
-            } catch (LoadException e) {
-                problems.addAll(e.lines().isEmpty() ? List.of(e.getMessage()) : e.lines());
+            EarlyLoad.Outcome early = loader.signers() == null ? EarlyLoad.take(config.registry(), config.policy()) : null;
+            if (early != null) {
+                files = early.files();
+                initial = early.engine();
+                if (early.refused() != null) {
+                    problems.addAll(lines(early.refused()));
+                }
+            } else {
+                files = FileFingerprint.start(loader, config.registry(), config.policy());
+                try {
+                    initial = loader.load(config.registry(), config.policy(), files.registryBytes());
+                } catch (LoadException e) {
+                    problems.addAll(lines(e));
+                }
             }
         }
         LogKey logKey = null;

@@ -18,25 +18,18 @@ import java.util.Map;
  * policy reader, the method handles behind records' {@code equals} and {@code hashCode}, and the
  * locale and time-zone data behind the JDK HTTP server's {@code Date}
  * header, which its first answer, the first {@code /healthz}, would otherwise load (60 to 170 ms on
- * a cold JVM). Only pure work on shared JDK and library state: nothing here reads a file, binds,
+ * a cold JVM). Run by {@link EarlyLoad}'s thread after its load. Only pure work on shared JDK and
+ * library state: nothing here reads a file, binds,
  * or can fail or change the start; whatever is not done in time the main thread does itself, as
  * before. Measured in docs/performance.md ("Start-up, issue 18").
  */
-public final class Preload {
+final class Preload {
     /** The pattern, locale and zone of the JDK server's {@code Date} header (sun.net.httpserver.ExchangeImpl). */
     private static final String HTTP_DATE = "EEE, dd MMM yyyy HH:mm:ss zzz";
     private static final byte[] POLICY = "# preload\n\n| a | b |\n|---|---|\n| `x` | 1 |\n\n```text\nx\n```\n"
             .getBytes(StandardCharsets.UTF_8);
 
     private Preload() {
-    }
-
-    /** Starts the preloading thread (a daemon: it never holds the process up). */
-    public static void start() {
-        Thread t = new Thread(Preload::run, "flex-auth-preload");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
     }
 
     /**

@@ -33,10 +33,7 @@ final class KindAssembler {
                 Object e = layout == null ? Boolean.TRUE
                         : new Entity(id, layout, v.length == layout.size() ? v : Arrays.copyOf(v, layout.size()));
                 if (byId.putIfAbsent(id, e) != null) {
-                    String kindPath = Paths.member("entities", k.name);
-                    problems.add(kindPath + "[" + k.indexes.get(i) + "].id", RegistryCode.DUPLICATE_ENTITY, "duplicate id "
-                            + Describe.quote(id) + " (first at " + kindPath + "[" + k.indexes.get(k.ids.indexOf(id))
-                            + "]); ids are unique within a kind");
+                    duplicate(k, i, problems);
                 } else if (layout != null) {
                     entities[i] = (Entity) e;
                 }
@@ -49,5 +46,19 @@ final class KindAssembler {
             }
         }
         return problems.total() > 0 ? null : new Registry(source, formatVersion, out);
+    }
+
+    private static void duplicate(KindInProgress k, int i, ProblemList problems) {
+        if (!problems.keepsMore()) {
+            // Counted only: naming the first occurrence is a scan of the kind, too slow to repeat for
+            // every entity of a snapshot whose ids are all one.
+            problems.add("", RegistryCode.DUPLICATE_ENTITY, "");
+            return;
+        }
+        String id = k.ids.get(i);
+        String kindPath = Paths.member("entities", k.name);
+        problems.add(kindPath + "[" + k.indexes.get(i) + "].id", RegistryCode.DUPLICATE_ENTITY, "duplicate id "
+                + Describe.quote(id) + " (first at " + kindPath + "[" + k.indexes.get(k.ids.indexOf(id))
+                + "]); ids are unique within a kind");
     }
 }

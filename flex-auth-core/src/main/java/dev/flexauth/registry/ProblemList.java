@@ -23,6 +23,11 @@ final class ProblemList {
         }
     }
 
+    /** Whether the next problem is kept: when not, its message need not be built (only counted). */
+    boolean keepsMore() {
+        return kept.size() < max;
+    }
+
     /** How many problems were found, kept or not. */
     int total() {
         return total;

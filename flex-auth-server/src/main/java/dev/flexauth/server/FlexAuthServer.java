@@ -178,6 +178,7 @@ public final class FlexAuthServer implements AutoCloseable {
             }
         }
         ServerConfig.RegistrySource pull = config.registrySource();
+        // Set where the pair is loaded from files; null only when a problem already stops the start.
         FileFingerprint.Started files = null;
         Engine initial = null;
         UrlSource urlSource = null;
@@ -293,7 +294,7 @@ public final class FlexAuthServer implements AutoCloseable {
                     + ": cannot listen there (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"), e);
         }
 
-        Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files.finish(),
+        Reloader reloader = pull == null ? new Reloader(loader, config.registry(), config.policy(), initial, files,
                 config.maxRegistryAge(), metrics, log, Clock.systemUTC())
                 : Reloader.pulling(loader, urlSource, initialSnapshot, initialSignature, config.policy(), initial,
                         config.maxRegistryAge(), pull.maxSilence(), cache, cachedAt, metrics, log, Clock.systemUTC(), System::nanoTime);

@@ -43,28 +43,38 @@ public final class FileFingerprint {
     }
 
     /**
-     * Begins the fingerprint of a pair about to be loaded from files: the policy (and, with
-     * signatures required, the signature) are hashed now, before the load reads them; the
-     * registry's bytes are hashed by the load itself, into {@link Started#registryBytes()}, so the
-     * large file is read once and hashed on its reading thread.
+     * Begins the fingerprint of a pair about to be loaded from files: their identity is taken and
+     * the policy (and, with signatures required, the signature) hashed now, before the load reads
+     * them; the registry's bytes are hashed by the load itself, into {@link Started#registryBytes()},
+     * so the large file is read once and hashed on its reading thread.
      */
     public static Started start(EngineLoader loader, Path registry, Path policy) {
         Objects.requireNonNull(registry, "registry is null: a URL source's snapshot is the poller's to compare");
+        String identity = identity(loader, registry, policy);
         String beside = sha256(policy, PolicyReader.MAX_BYTES);
         if (loader.signers() != null) {
             beside += " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
         }
-        return new Started(loader, registry, beside, FileDigest.sha256());
+        return new Started(identity, beside, FileDigest.sha256());
     }
 
-    /** A fingerprint whose registry part the load takes ({@link #start}). */
-    public record Started(EngineLoader loader, Path registry, String beside, FileDigest registryBytes) {
-        /**
-         * The same string {@link #fingerprint} gives for the bytes the load read. A load that did not
-         * read the registry file to its end leaves its digest unknown; the file is hashed here then.
-         */
+    /**
+     * What {@link Started#finish} gives when the load did not read the registry file to its end (it
+     * was missing, refused before it was read, or failed to read): unlike any fingerprint, so the
+     * next change event or identity change reloads. Hashing the file after the load instead could
+     * record bytes written since, which would then never load.
+     */
+    static final String NOT_READ = "(the registry file was not read to its end)";
+
+    /**
+     * A fingerprint whose registry part the load takes ({@link #start}).
+     *
+     * @param identity the files' identity ({@link #identity}) before the load
+     */
+    public record Started(String identity, String beside, FileDigest registryBytes) {
+        /** The same string {@link #fingerprint} gives for the bytes the load read, or {@link #NOT_READ}. */
         public String finish() {
-            return registryBytes.hex().orElseGet(() -> sha256(registry, loader.maxRegistryBytes())) + " " + beside;
+            return registryBytes.hex().map(registry -> registry + " " + beside).orElse(NOT_READ);
         }
     }
 

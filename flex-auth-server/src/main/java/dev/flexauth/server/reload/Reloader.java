@@ -79,14 +79,15 @@ public final class Reloader implements AutoCloseable {
     private final SourcePoller pull;
 
     /**
-     * Starts serving {@code initial}, loaded by the caller from the files whose
-     * {@link FileFingerprint#fingerprint} was {@code initialFiles} just before; there is no empty
-     * state. With a {@code maxRegistryAge} (null: none), every engine served denies with
+     * Starts serving {@code initial}, loaded by the caller from the files with the fingerprint
+     * {@code initialFiles} began ({@link FileFingerprint#start}) and the load finished; there is no
+     * empty state. With a {@code maxRegistryAge} (null: none), every engine served denies with
      * {@code registry_stale} once its snapshot is older.
      */
-    public Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, Duration maxRegistryAge,
-            Metrics metrics, ServerLog log, Clock clock) {
-        this(loader, registry, policy, initial, initialFiles, maxRegistryAge, metrics, log, clock, null);
+    public Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, FileFingerprint.Started initialFiles,
+            Duration maxRegistryAge, Metrics metrics, ServerLog log, Clock clock) {
+        this(loader, registry, policy, initial, initialFiles.finish(), initialFiles.identity(), maxRegistryAge, metrics, log,
+                clock, null);
     }
 
     /**
@@ -101,8 +102,8 @@ public final class Reloader implements AutoCloseable {
             Engine initial, Duration maxRegistryAge, Duration maxSilence, SnapshotCache cache, Instant confirmedAt,
             Metrics metrics, ServerLog log, Clock clock, LongSupplier nanoTime) {
         SourcePoller pull = new SourcePoller(source, initialSnapshot, maxSilence, nanoTime, clock, log);
-        Reloader r = new Reloader(loader, null, policy, initial, FileFingerprint.fingerprint(loader, null, policy), maxRegistryAge,
-                metrics, log, clock, pull);
+        Reloader r = new Reloader(loader, null, policy, initial, FileFingerprint.fingerprint(loader, null, policy),
+                FileFingerprint.identity(loader, null, policy), maxRegistryAge, metrics, log, clock, pull);
         pull.startFrom(cache, initialSignature, confirmedAt);
         if (confirmedAt != null) {
             r.checkFreshness();
@@ -110,7 +111,7 @@ public final class Reloader implements AutoCloseable {
         return r;
     }
 
-    private Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles,
+    private Reloader(EngineLoader loader, Path registry, Path policy, Engine initial, String initialFiles, String initialIdentity,
             Duration maxRegistryAge, Metrics metrics, ServerLog log, Clock clock, SourcePoller pull) {
         this.pull = pull;
         this.loader = loader;
@@ -123,7 +124,7 @@ public final class Reloader implements AutoCloseable {
         this.log = log;
         this.grants = new GrantRecorder(log);
         this.lastSeenFiles = initialFiles;
-        this.lastSeenIdentity = FileFingerprint.identity(loader, registry, policy);
+        this.lastSeenIdentity = initialIdentity;
         Instant now = millis();
         Loaded loaded = Loaded.startup(initial, now);
         Digests digests = digests(initial);
@@ -306,11 +307,12 @@ public final class Reloader implements AutoCloseable {
         State before = state.get();
         Engine old = before.loaded().engine();
         Instant now = millis();
-        lastSeenIdentity = FileFingerprint.identity(loader, registry, policy);
         FileFingerprint.Started files = null;
         if (pull == null) {
             files = FileFingerprint.start(loader, registry, policy);
+            lastSeenIdentity = files.identity();
         } else {
+            lastSeenIdentity = FileFingerprint.identity(loader, null, policy);
             lastSeenFiles = FileFingerprint.fingerprint(loader, null, policy);
         }
         Engine next;

@@ -32,8 +32,9 @@ class ReloaderTest {
         registry = dir.resolve("registry.json");
         policy = dir.resolve("policy.md");
         metrics = new Metrics();
-        String files = FileFingerprint.fingerprint(EngineLoader.defaults(), registry, policy);
-        reloader = new Reloader(EngineLoader.defaults(), registry, policy, EngineLoader.defaults().load(registry, policy), files, null,
+        FileFingerprint.Started files = FileFingerprint.start(EngineLoader.defaults(), registry, policy);
+        reloader = new Reloader(EngineLoader.defaults(), registry, policy,
+                EngineLoader.defaults().load(registry, policy, files.registryBytes()), files, null,
                 metrics, new ServerLog(new PrintStream(new ByteArrayOutputStream(), true), Clock.systemUTC()), Clock.systemUTC());
     }
 

@@ -172,6 +172,10 @@ public final class SnapshotSigners {
         long maxBytes = loader.maxBytes();
         try {
             checkSnapshot(snapshot);
+            // Before the signature, as readVerified does: an oversize snapshot is refused for its size.
+            if (Files.size(snapshot) > maxBytes) {
+                throw snapshotTooLarge(name, maxBytes);
+            }
             Path sigFile = signatureOf(snapshot);
             Pending pending = pending(readSignature(sigFile, name), name, sigFile.toString(), now);
             MessageDigest hash = pending.newDigest();

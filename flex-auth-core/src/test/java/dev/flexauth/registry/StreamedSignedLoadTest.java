@@ -130,6 +130,19 @@ class StreamedSignedLoadTest {
         assertEquals(before.problems(), tooLarge.problems());
     }
 
+    /** Oversize is said first, as readVerified says it, whether or not the signature beside it is there. */
+    @Test
+    void an_oversize_snapshot_without_its_signature_is_refused_for_its_size() throws Exception {
+        Path file = Files.write(tmp.resolve("unsigned.json"), snapshot(-1, null));
+        RegistryLoader small = RegistryLoader.builder().maxBytes(1 << 20).build();
+        RegistryException streamed = assertThrows(RegistryException.class,
+                () -> SnapshotSignersTest.signers().load(file, small, SnapshotSignersTest.NOW));
+        RegistryException before = assertThrows(RegistryException.class,
+                () -> SnapshotSignersTest.signers().readVerified(file, 1 << 20, SnapshotSignersTest.NOW));
+        assertEquals(List.of(RegistryCode.TOO_LARGE), streamed.problems().stream().map(RegistryProblem::code).toList());
+        assertEquals(before.problems(), streamed.problems());
+    }
+
     /**
      * What a server compares to see a changed file ({@link FileDigest}): the SHA-256 of every byte
      * of it, taken by the load on the reading thread, also those after the parser stopped.

@@ -225,6 +225,9 @@ public final class RegularFile {
                 return null;
             } catch (IOException e) {
                 return e;
+            } catch (RuntimeException e) {
+                // A defect in a tap: the caller hears of it now, not after the deadline as a silent reader.
+                return new IOException("a tap on " + file + " failed: " + e, e);
             }
         }
 

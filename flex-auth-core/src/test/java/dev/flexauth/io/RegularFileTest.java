@@ -134,6 +134,20 @@ class RegularFileTest {
         assertEquals(java.util.Optional.empty(), digest.hex(), "a digest of part of the file is never given");
     }
 
+    /** A tap's defect (an unchecked exception) reaches the caller at once, not as a reader gone silent until the deadline. */
+    @Test
+    void a_taps_defect_is_reported_at_once_as_an_io_error() throws Exception {
+        Path file = Files.write(dir.resolve("defect.bin"), new byte[200_000]);
+        RegularFile.Tap broken = (chunk, length) -> {
+            throw new IllegalStateException("tap defect");
+        };
+        try (InputStream in = RegularFile.open(file, 200_000, Duration.ofSeconds(30), java.util.List.of(broken))) {
+            IOException e = assertThrows(IOException.class, in::readAllBytes);
+            assertTrue(e.getMessage().contains("tap defect"), e.getMessage());
+            assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        }
+    }
+
     @Test
     void a_fifo_is_refused_before_it_is_opened() throws Exception {
         Path fifo = dir.resolve("snapshot.json");

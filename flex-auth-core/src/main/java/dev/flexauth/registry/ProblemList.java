@@ -23,9 +23,14 @@ final class ProblemList {
         }
     }
 
-    /** Whether the next problem is kept: when not, its message need not be built (only counted). */
+    /** Whether the next problem is kept: when not, its message need not be built, only {@link #count}ed. */
     boolean keepsMore() {
         return kept.size() < max;
+    }
+
+    /** Counts a problem that is not kept ({@link #keepsMore()} said so). */
+    void count() {
+        total++;
     }
 
     /** How many problems were found, kept or not. */

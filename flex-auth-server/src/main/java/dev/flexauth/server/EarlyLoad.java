@@ -5,6 +5,7 @@ import dev.flexauth.engine.EngineLoader;
 import dev.flexauth.engine.LoadException;
 import dev.flexauth.server.reload.FileFingerprint;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class EarlyLoad {
     private static final AtomicReference<EarlyLoad> STARTED = new AtomicReference<>();
+    private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
     private final Path registry;
     private final Path policy;
@@ -36,7 +38,8 @@ public final class EarlyLoad {
     /**
      * Starts loading the pair that {@code args} (a {@code serve} command line) names, if it names
      * one plainly: {@code --registry FILE} and {@code --policy FILE} once each, no signers, no
-     * argument file. Then runs {@link Preload} on the same thread. Never fails: a command line it
+     * {@code --require-examples}, no help, no argument file. Then runs {@link Preload} on the same
+     * thread. Never fails: a command line it
      * does not understand only means the main thread loads the pair, as without it.
      */
     public static void start(String[] args) {
@@ -60,8 +63,10 @@ public final class EarlyLoad {
         String policy = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.startsWith("@") || a.startsWith("--registry-signers")) {
-                return null; // an argument file could hold anything; signers change the loader
+            if (a.startsWith("@") || a.startsWith("--registry-signers") || a.equals("--require-examples") || HELP.contains(a)) {
+                // An argument file could hold anything; signers change the loader; the Examples gate
+                // loads the pair itself first (a second registry in memory); help loads nothing.
+                return null;
             }
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (!name.equals("--registry") && !name.equals("--policy")) {
@@ -76,7 +81,7 @@ public final class EarlyLoad {
                 return null;
             }
             boolean first = name.equals("--registry") ? registry == null : policy == null;
-            if (!first || value.isEmpty() || value.matches("(?i)https?:.*")) {
+            if (!first || value.isEmpty() || ServerConfig.RegistrySource.isUrl(value)) {
                 return null;
             }
             if (name.equals("--registry")) {
@@ -117,11 +122,15 @@ public final class EarlyLoad {
     static Outcome take(Path registry, Path policy) {
         EarlyLoad early = STARTED.getAndSet(null);
         if (early == null || !early.registry.equals(registry) || !early.policy.equals(policy)) {
+            // A load of other files finishes on its own thread and is dropped: only a command line
+            // the guess misread (an option's value that looks like --registry) pays for it.
             return null;
         }
         try {
             return early.outcome.join();
         } catch (RuntimeException e) {
+            // A defect of the loader (or an Error) on the early thread: the caller's own load meets
+            // it again and reports it as it would have.
             return null;
         }
     }

@@ -46,6 +46,9 @@ class EarlyLoadTest {
         "serve --registry https://inventory/r.json --policy p.md",
         "serve --registry r.json --policy http://inventory/p.md",
         "serve --registry r.json --policy p.md --registry-signers allowed_signers",
+        "serve --registry r.json --policy p.md --require-examples",
+        "serve --registry r.json --policy p.md --help",
+        "serve -h --registry r.json --policy p.md",
         "serve @serve.args",
         "serve --registry= --policy p.md",
         "serve --policy p.md --registry",
@@ -74,6 +77,7 @@ class EarlyLoadTest {
     void the_server_takes_the_early_load_of_its_own_files() throws Exception {
         EarlyLoad.start(new String[] {"serve", "--registry", TestServer.REGISTRY.toString(), "--policy", TestServer.POLICY.toString()});
         try (TestServer server = TestServer.start(TestServer.config())) {
+            assertNull(EarlyLoad.take(TestServer.REGISTRY, TestServer.POLICY), "the server took it");
             Reply r = server.check(BRIDGE);
             assertEquals("allow", r.json().path("effect").asText(), r::toString);
             assertEquals("signing_policy_matched", r.json().path("reason").asText(), r::toString);

@@ -23,17 +23,50 @@ class RegistryLoaderTest {
         return e.problems().get(0);
     }
 
-    @Test
-    void utf16IsRefusedWithTheFix() {
-        byte[] utf16 = (HEAD + "{}}").getBytes(StandardCharsets.UTF_16LE);
-        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(utf16, "u16.json"));
-        assertEquals("the snapshot is not UTF-8 (it looks like UTF-16 or UTF-32); save it as UTF-8", only(e).message());
+    @TempDir
+    Path tmp;
+
+    /**
+     * Refuses {@code bytes} as the same problems whether they are given as bytes or as a file (read
+     * through {@code RegularFile}'s chunks and helper thread), and returns one refusal.
+     */
+    private RegistryException refusedAlike(byte[] bytes, String name) throws Exception {
+        RegistryException given = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, name));
+        Path file = Files.write(tmp.resolve(name), bytes);
+        RegistryException read = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(file));
+        assertEquals(given.problems(), read.problems());
+        return given;
     }
 
     @Test
-    void invalidUtf8IsRefusedWithItsPlace() {
+    void utf16IsRefusedWithTheFix() throws Exception {
+        byte[] utf16 = (HEAD + "{}}").getBytes(StandardCharsets.UTF_16LE);
+        RegistryException e = refusedAlike(utf16, "u16.json");
+        assertEquals("the snapshot is not UTF-8 (it looks like UTF-16 or UTF-32); save it as UTF-8", only(e).message());
+        // With a byte order mark, which is not UTF-8 at all.
+        byte[] bom = (HEAD + "{}}").getBytes(StandardCharsets.UTF_16);
+        assertEquals(e.problems(), refusedAlike(bom, "u16bom.json").problems());
+    }
+
+    /** Past the first megabyte, many read chunks in. */
+    @Test
+    void invalidUtf8DeepInALargeFileIsRefusedWithItsPlace() throws Exception {
+        StringBuilder b = new StringBuilder(HEAD).append("{\"actor\":[");
+        for (int i = 0; i < 20_000; i++) {
+            b.append("{\"id\":\"a").append(i).append("\", \"note\": \"").append("x".repeat(40)).append("\"},");
+        }
+        byte[] good = b.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(good, good.length + 1);
+        bytes[good.length] = (byte) 0xC0; // never valid, and the file ends in it
+        RegistryException e = refusedAlike(bytes, "deep.json");
+        assertEquals("not valid UTF-8 at byte " + good.length + " (an overlong, surrogate or truncated sequence); save the "
+                + "snapshot as UTF-8", only(e).message());
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsPlace() throws Exception {
         byte[] bytes = (HEAD + "{\"actor\":[{\"id\":\"a\u00ff\"}]}}").getBytes(StandardCharsets.ISO_8859_1);
-        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, "bad.json"));
+        RegistryException e = refusedAlike(bytes, "bad.json");
         RegistryProblem p = only(e);
         assertEquals(RegistryCode.INVALID_JSON, p.code());
         assertEquals("not valid UTF-8 at byte 141 (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8",
@@ -41,7 +74,7 @@ class RegistryLoaderTest {
     }
 
     @Test
-    void anOverlongSpellingOfAnIdIsRefusedNotReadAsTheIdItImitates() {
+    void anOverlongSpellingOfAnIdIsRefusedNotReadAsTheIdItImitates() throws Exception {
         // C1 A1 is an overlong "a": a lenient decoder would load the entity as "adm-example".
         byte[] head = (HEAD + "{\"actor\":[{\"id\":\"").getBytes(StandardCharsets.UTF_8);
         byte[] tail = "dm-example\"}]}}".getBytes(StandardCharsets.UTF_8);
@@ -50,7 +83,7 @@ class RegistryLoaderTest {
         bytes[head.length] = (byte) 0xC1;
         bytes[head.length + 1] = (byte) 0xA1;
         System.arraycopy(tail, 0, bytes, head.length + 2, tail.length);
-        RegistryException e = assertThrows(RegistryException.class, () -> RegistryLoader.defaults().load(bytes, "overlong.json"));
+        RegistryException e = refusedAlike(bytes, "overlong.json");
         assertEquals("not valid UTF-8 at byte " + head.length + " (an overlong, surrogate or truncated sequence); save the snapshot as UTF-8",
                 only(e).message());
     }

@@ -10,6 +10,7 @@ import dev.flexauth.server.Fixtures;
 import dev.flexauth.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 class FileFingerprintTest {
     @TempDir
     Path dir;
+    Path registry;
+    Path policy;
+
+    @BeforeEach
+    void copyTheExamples() {
+        TestServer.copyExamples(dir);
+        registry = dir.resolve("registry.json");
+        policy = dir.resolve("policy.md");
+    }
 
     @Test
     void a_loads_fingerprint_is_the_files_fingerprint() throws Exception {
-        TestServer.copyExamples(dir);
-        Path registry = dir.resolve("registry.json");
-        Path policy = dir.resolve("policy.md");
         FileFingerprint.Started files = FileFingerprint.start(EngineLoader.defaults(), registry, policy);
         EngineLoader.defaults().load(registry, policy, files.registryBytes());
 
@@ -37,9 +44,6 @@ class FileFingerprintTest {
 
     @Test
     void a_registry_the_load_never_read_matches_no_file_written_after() throws Exception {
-        TestServer.copyExamples(dir);
-        Path registry = dir.resolve("registry.json");
-        Path policy = dir.resolve("policy.md");
         Files.delete(registry);
         FileFingerprint.Started files = FileFingerprint.start(EngineLoader.defaults(), registry, policy);
         assertThrows(LoadException.class, () -> EngineLoader.defaults().load(registry, policy, files.registryBytes()));

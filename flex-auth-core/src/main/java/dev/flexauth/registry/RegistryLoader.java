@@ -192,7 +192,7 @@ public final class RegistryLoader {
         try {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            // The digest stays unknown (FileDigest.hex() is empty): the caller hashes the file itself.
+            // The digest stays unknown (FileDigest.hex() is empty): the caller knows the file was not read whole.
         }
     }
 

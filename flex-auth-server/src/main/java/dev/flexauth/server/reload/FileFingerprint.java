@@ -35,11 +35,16 @@ public final class FileFingerprint {
             // A URL source: the snapshot is the poller's to compare, the policy file (if any) is ours.
             return policy == null ? "" : sha256(policy, PolicyReader.MAX_BYTES);
         }
-        String files = sha256(registry, loader.maxRegistryBytes()) + " " + sha256(policy, PolicyReader.MAX_BYTES);
+        return sha256(registry, loader.maxRegistryBytes()) + " " + besideRegistry(loader, registry, policy);
+    }
+
+    /** The fingerprint's part after the registry's: the policy's hash and, with signatures required, the .sig's. */
+    private static String besideRegistry(EngineLoader loader, Path registry, Path policy) {
+        String beside = sha256(policy, PolicyReader.MAX_BYTES);
         // With signatures required, a .sig replaced after its snapshot is a change to load, or a
         // rejected mismatched pair would wait for the next unrelated change.
-        return loader.signers() == null ? files
-                : files + " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
+        return loader.signers() == null ? beside
+                : beside + " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
     }
 
     /**
@@ -51,11 +56,7 @@ public final class FileFingerprint {
     public static Started start(EngineLoader loader, Path registry, Path policy) {
         Objects.requireNonNull(registry, "registry is null: a URL source's snapshot is the poller's to compare");
         String identity = identity(loader, registry, policy);
-        String beside = sha256(policy, PolicyReader.MAX_BYTES);
-        if (loader.signers() != null) {
-            beside += " " + sha256(SnapshotSigners.signatureOf(registry), SnapshotSigners.MAX_SIGNATURE_BYTES);
-        }
-        return new Started(identity, beside, FileDigest.sha256());
+        return new Started(identity, besideRegistry(loader, registry, policy), FileDigest.sha256());
     }
 
     /**
